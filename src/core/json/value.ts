@@ -1,0 +1,25 @@
+/**
+ * The JSON data model used everywhere in imladri.
+ *
+ * Values come only from the strict I-JSON parser (DESIGN §2), so an object never has a
+ * `__proto__` member, every number is finite, and every string is well-formed UTF-16.
+ */
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonArray = JsonValue[];
+export interface JsonObject {
+  [name: string]: JsonValue;
+}
+export type JsonValue = JsonPrimitive | JsonArray | JsonObject;
+
+export function isJsonObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function isJsonArray(v: JsonValue | undefined): v is JsonArray {
+  return Array.isArray(v);
+}
+
+/** Own-member lookup that never consults the prototype chain. */
+export function hasMember(o: JsonObject, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, name);
+}
