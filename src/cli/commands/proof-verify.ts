@@ -1,0 +1,28 @@
+import { Command } from "commander";
+import { collect, commandContext } from "../context.js";
+
+export function registerProofVerify(proof: Command): Command {
+  return proof
+    .command("verify")
+    .description("recompute every digest, link and signature of a bundle or share and give the verdict")
+    .argument("<bundle>", "a bundle or share, JSON or JSON Lines form")
+    .option("--key <jwk>", "a trusted public key (JWK file); repeat for more", collect, [])
+    .option("--min-signatures <n>", "valid signatures by distinct trusted keys required (default 1)")
+    .option("--require <check>", "an evidence check that must hold: cleanup, decisions, no-elided; repeatable", collect, [])
+    .option("--since <earlier>", "check that this bundle extends an earlier one (same chain, its head at its length)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  imladri proof verify proof.json --key signer.pub.jwk
+  imladri proof verify share.jsonl --key signer.pub.jwk --require decisions --json
+  imladri proof verify proof-tuesday.json --key signer.pub.jwk --since proof-monday.json
+
+Verdicts (DESIGN §8): verified (exit 0), invalid (1), insufficient_evidence (2: no trusted key
+signed it, or a --require check is unmet). Usage 64, bad key file 65, missing file 66.`,
+    )
+    .action(async (bundle: string, opts, cmd: Command) => {
+      const { runVerify } = await import("../run/verify.js");
+      process.exitCode = await runVerify(commandContext(cmd), bundle, opts);
+    });
+}

@@ -1,0 +1,119 @@
+/** `imladri proof export`: check every event, then chain, sign and write atomically. */
+import { randomUUID } from "node:crypto";
+import { EventLogChecker, type LogProblem } from "../../core/events/log.js";
+import { Exporter, signStatement } from "../../core/export/exporter.js";
+import { BUNDLE_FORMAT, type BundleHeader, type DisclosedRecord } from "../../core/bundle/types.js";
+import { serializeBundle, type BundleFormat } from "../../core/bundle/serialize.js";
+import { proofIdentity, type Issuer } from "../../core/statement/statement.js";
+import type { JsonObject } from "../../core/json/value.js";
+import { formatTimestamp } from "../../core/time.js";
+import { assertWritable, writeFileAtomic } from "../../io/files.js";
+import { lineErrorMessage, readLines } from "../../io/lines.js";
+import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { loadSigningKey } from "../key-files.js";
+import { disclosedRecords, loadConsistentBundle } from "../bundle-input.js";
+import { printJson, printLine } from "../output.js";
+import type { CommandContext } from "../context.js";
+
+export interface ExportOptions {
+  log: string;
+  out: string;
+  keyFile?: string;
+  unsigned?: boolean;
+  chain?: string;
+  tenant?: string;
+  workspace?: string;
+  format?: BundleFormat;
+  continue?: string;
+  force?: boolean;
+}
+
+const MAX_LISTED = 50;
+
+export async function runExport(ctx: CommandContext, opts: ExportOptions): Promise<void> {
+  const { crypto } = ctx;
+  const format: BundleFormat = opts.format ?? (opts.out.endsWith(".jsonl") ? "jsonl" : "json");
+  assertWritable(opts.out, { force: opts.force, what: "bundle" });
+
+  const key = loadSigningKey(crypto, opts.keyFile);
+  if (!key && !opts.unsigned) {
+    throw new CliError(ExitCode.usage, "no signing key: give --key-file <jwk> or set IMLADRI_SIGNING_KEY (or --unsigned for a bundle that can never verify)");
+  }
+
+  let earlier: DisclosedRecord[] = [];
+  let chainId = opts.chain;
+  if (opts.continue !== undefined) {
+    const loaded = loadConsistentBundle(crypto, opts.continue, undefined, "bundle to continue");
+    earlier = disclosedRecords(opts.continue, loaded);
+    if (chainId !== undefined && chainId !== loaded.statement.chain) {
+      throw new CliError(ExitCode.usage, `--chain ${JSON.stringify(chainId)} differs from the continued bundle's chain ${JSON.stringify(loaded.statement.chain)}`);
+    }
+    chainId = loaded.statement.chain;
+  }
+  chainId ??= randomUUID();
+  if (chainId === "") throw new CliError(ExitCode.usage, "--chain must not be empty");
+
+  // Check every line before anything is written, and list all the bad ones.
+  const checker = new EventLogChecker();
+  const events: JsonObject[] = [];
+  const problems: LogProblem[] = [];
+  for (const l of readLines(opts.log, "event log")) {
+    if ("error" in l) {
+      problems.push({ line: l.line, pointer: "", message: lineErrorMessage(l.error) });
+      continue;
+    }
+    const r = checker.check(l.text, l.line);
+    problems.push(...r.problems);
+    if (r.event) events.push(r.event);
+  }
+  const logName = opts.log === "-" ? "<stdin>" : opts.log;
+  if (problems.length > 0) {
+    const badLines = new Set(problems.map((p) => p.line)).size;
+    const details = problems.slice(0, MAX_LISTED).map((p) => `${logName}:${p.line}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
+    if (problems.length > MAX_LISTED) details.push(`... and ${problems.length - MAX_LISTED} more`);
+    throw new CliError(ExitCode.dataError, `${logName}: ${badLines} bad event line(s); nothing was written`, details);
+  }
+
+  const exporter = new Exporter(crypto, chainId, earlier);
+  const records: DisclosedRecord[] = [];
+  for (const event of events) {
+    const r = exporter.add(event);
+    if (!r.ok) {
+      throw new CliError(
+        ExitCode.dataError,
+        `${logName}: the event at seq ${r.seq} differs from the one exported in ${opts.continue}: the source log was changed after the earlier export; nothing was written`,
+      );
+    }
+    records.push(r.record);
+  }
+  if (exporter.missingEarlier > 0) {
+    throw new CliError(
+      ExitCode.dataError,
+      `${logName}: holds ${exporter.length} events but ${opts.continue} already has ${earlier.length}: the source log lost events after the earlier export (first missing: seq ${exporter.length})`,
+    );
+  }
+
+  const issuer: Issuer = {};
+  if (opts.tenant !== undefined) issuer.tenant = opts.tenant;
+  if (opts.workspace !== undefined) issuer.workspace = opts.workspace;
+  const statement = exporter.statement(formatTimestamp(new Date()), issuer);
+  const header: BundleHeader = {
+    format: BUNDLE_FORMAT,
+    kind: "full",
+    statement,
+    signatures: key ? [signStatement(crypto, statement, key)] : [],
+  };
+  writeFileAtomic(opts.out, serializeBundle(header, records, format), { force: opts.force, what: "bundle" });
+
+  const identity = proofIdentity(crypto, statement);
+  if (ctx.json) {
+    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: earlier.length });
+    return;
+  }
+  const { c } = ctx;
+  printLine(`${c.green("exported")} ${statement.length} events to ${opts.out} (${format})`);
+  printLine(`  chain     ${chainId}${earlier.length > 0 ? ` (continues ${earlier.length} earlier events)` : ""}`);
+  printLine(`  identity  ${identity}`);
+  printLine(`  signed by ${key ? key.kid : c.yellow("nobody (--unsigned): this bundle can never verify")}`);
+}

@@ -1,0 +1,78 @@
+/** `imladri proof verify`: the verdict, every finding, and the proof's identity. */
+import { TrustStore } from "../../core/jws/trust.js";
+import { Verifier, type VerificationReport } from "../../core/verify/verifier.js";
+import { verdictExitCode, type Finding } from "../../core/verify/finding.js";
+import { isEvidenceCheck, EVIDENCE_CHECKS, type EvidenceCheck } from "../../core/verify/steps/evidence.js";
+import type { Statement } from "../../core/statement/statement.js";
+import { readBundleFile } from "../../io/bundle-file.js";
+import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { loadPublicKeyFile } from "../key-files.js";
+import { loadConsistentBundle } from "../bundle-input.js";
+import { printJson, printLine } from "../output.js";
+import { warn, type CommandContext } from "../context.js";
+import type { ChalkInstance } from "chalk";
+
+export interface VerifyCliOptions {
+  key: string[];
+  minSignatures?: string;
+  require: string[];
+  since?: string;
+}
+
+export async function runVerify(ctx: CommandContext, bundle: string, opts: VerifyCliOptions): Promise<number> {
+  const { crypto } = ctx;
+  const minSignatures = parseMinSignatures(opts.minSignatures);
+  const require: EvidenceCheck[] = [];
+  for (const r of opts.require) {
+    if (!isEvidenceCheck(r)) throw new CliError(ExitCode.usage, `--require ${JSON.stringify(r)}: unknown check (known: ${EVIDENCE_CHECKS.join(", ")})`);
+    require.push(r);
+  }
+  const trust = new TrustStore();
+  for (const file of opts.key) {
+    const k = loadPublicKeyFile(crypto, file);
+    if (k.hadPrivatePart) warn(ctx, `${file} holds a private key; only its public part is used. Give verifiers the public JWK instead.`);
+    trust.add({ key: k.key, status: "active", source: file });
+  }
+  let since: Statement | undefined;
+  if (opts.since !== undefined) since = loadConsistentBundle(crypto, opts.since, undefined, "--since bundle").statement;
+
+  const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}) });
+  readBundleFile(bundle, verifier);
+  const report = verifier.result();
+  if (ctx.json) printJson({ bundle, ...report });
+  else printReport(ctx.c, bundle, report);
+  return verdictExitCode(report.verdict);
+}
+
+function parseMinSignatures(v: string | undefined): number {
+  if (v === undefined) return 1;
+  if (!/^[1-9][0-9]{0,5}$/.test(v)) {
+    throw new CliError(ExitCode.usage, `--min-signatures ${JSON.stringify(v)}: expected a whole number of at least 1 (lacking evidence never yields "verified")`);
+  }
+  return Number(v);
+}
+
+export function printReport(c: ChalkInstance, bundle: string, r: VerificationReport): void {
+  const verdictText = r.verdict === "verified" ? c.green.bold("verified") : r.verdict === "invalid" ? c.red.bold("invalid") : c.yellow.bold("insufficient_evidence");
+  printLine(`${verdictText}  ${bundle}`);
+  if (r.identity) printLine(`  identity    ${r.identity}`);
+  if (r.chain !== undefined) printLine(`  chain       ${r.chain}, ${r.length} events (${r.kind ?? "?"} bundle, ${r.form ?? "?"})`);
+  if (r.kind === "share") {
+    const e = r.events;
+    printLine(`  hidden      ${e.elided} of ${e.total} events elided, ${e.redactedFields} fields redacted in ${e.partial} events`);
+  }
+  const valid = r.signatures.filter((s) => s.status === "valid");
+  printLine(`  signatures  ${r.validSignatures} valid by trusted keys (${r.minSignatures} required)${valid.length ? ": " + valid.map((s) => `${s.kid} (${s.source})`).join(", ") : ""}`);
+  const shown = r.findings;
+  if (shown.length > 0) {
+    printLine("  findings:");
+    for (const f of shown) printLine("    " + formatFinding(c, f));
+  }
+}
+
+export function formatFinding(c: ChalkInstance, f: Finding): string {
+  const tag = f.effect === "invalid" ? c.red(f.effect) : f.effect === "insufficient" ? c.yellow(f.effect) : f.effect === "warning" ? c.yellow(f.effect) : c.dim(f.effect);
+  const where = [f.seq !== undefined ? `seq ${f.seq}` : "", f.line !== undefined ? `line ${f.line}` : "", f.pointer ? f.pointer : ""].filter(Boolean).join(" ");
+  return `${tag} ${f.code}${where ? ` [${where}]` : ""}: ${f.message}`;
+}

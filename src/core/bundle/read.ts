@@ -1,0 +1,118 @@
+/**
+ * Reading bundles in either form (DESIGN §6) and handing the parts to a sink one at a time, so the
+ * verifier works the same on a string in a browser and on a file streamed line by line in Node.
+ * A reader tells the forms apart by the first line: a complete object without `events` means
+ * JSON Lines; anything else is read as one document.
+ */
+import { JsonSyntaxError, parseJson } from "../json/parse.js";
+import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
+import type { Finding } from "../verify/finding.js";
+
+export interface BundleSink {
+  header(header: JsonObject, form: "json" | "jsonl"): void;
+  record(record: JsonValue, index: number, line?: number): void;
+  /** A problem that makes the input unreadable as a bundle (always `invalid`). */
+  problem(finding: Finding): void;
+  /** Called once, after the last record. */
+  end(): void;
+}
+
+export function parseProblem(e: unknown, line?: number): Finding {
+  if (e instanceof JsonSyntaxError) {
+    return { code: "bundle.parse", effect: "invalid", message: `not strict I-JSON: ${e.message}`, line: e.line, pointer: e.pointer };
+  }
+  return { code: "bundle.parse", effect: "invalid", message: String(e), line };
+}
+
+/** Returns the first line's object when it marks the JSON Lines form, else undefined. */
+export function jsonlHeaderOf(firstLine: string, line = 1): JsonObject | undefined {
+  try {
+    const v = parseJson(firstLine, { lineOffset: line - 1 });
+    return isJsonObject(v) && !hasMember(v, "events") ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Feeds JSON Lines to a sink; `pushLine` takes each line without its LF. Blank lines are refused
+ * but a final newline is fine (the caller simply does not push the empty text after it).
+ */
+export class JsonlBundleParser {
+  private index = 0;
+
+  constructor(private readonly sink: BundleSink) {}
+
+  pushHeader(header: JsonObject): void {
+    this.sink.header(header, "jsonl");
+  }
+
+  /** Takes one line without its LF; the caller never pushes the empty text after a final LF. */
+  pushLine(text: string, line: number): void {
+    if (/^[ \t\r]*$/.test(text)) {
+      this.sink.problem({ code: "bundle.blank-line", effect: "invalid", message: "blank line inside a JSON Lines bundle", line });
+      return;
+    }
+    let v: JsonValue;
+    try {
+      v = parseJson(text, { lineOffset: line - 1 });
+    } catch (e) {
+      const f = parseProblem(e, line);
+      f.pointer = "/events/" + this.index + (f.pointer ?? "");
+      f.seq = this.index;
+      this.sink.problem(f);
+      this.index++;
+      return;
+    }
+    this.sink.record(v, this.index++, line);
+  }
+
+  end(): void {
+    this.sink.end();
+  }
+}
+
+/** Reads a bundle held in memory, in either form. */
+export function readBundleText(text: string, sink: BundleSink): "json" | "jsonl" {
+  const firstEnd = text.indexOf("\n");
+  const firstLine = firstEnd < 0 ? text : text.slice(0, firstEnd);
+  const header = jsonlHeaderOf(firstLine);
+  if (header !== undefined) {
+    const parser = new JsonlBundleParser(sink);
+    parser.pushHeader(header);
+    if (firstEnd >= 0) {
+      let start = firstEnd + 1;
+      let line = 2;
+      while (start < text.length) {
+        let end = text.indexOf("\n", start);
+        if (end < 0) end = text.length;
+        parser.pushLine(text.slice(start, end), line++);
+        start = end + 1;
+      }
+    }
+    parser.end();
+    return "jsonl";
+  }
+  let doc: JsonValue;
+  try {
+    doc = parseJson(text);
+  } catch (e) {
+    sink.problem(parseProblem(e));
+    sink.end();
+    return "json";
+  }
+  if (!isJsonObject(doc)) {
+    sink.problem({ code: "bundle.structure", effect: "invalid", message: "a bundle must be a JSON object", pointer: "" });
+    sink.end();
+    return "json";
+  }
+  const { events, ...rest } = doc;
+  sink.header(rest, "json");
+  if (!isJsonArray(events)) {
+    sink.problem({ code: "bundle.structure", effect: "invalid", message: '"events" must be an array of event records', pointer: "/events" });
+  } else {
+    events.forEach((r, i) => sink.record(r, i));
+  }
+  sink.end();
+  return "json";
+}

@@ -1,0 +1,148 @@
+/**
+ * What happened, for a person (`proof inspect`): chain, length, time range, actors, counts by
+ * type, decisions, blocked actions with reasons, resources created and destroyed, unknown types.
+ * It reads records without checking them and never claims validity: that is `verify`'s job.
+ */
+import type { BundleSink } from "../bundle/read.js";
+import { recordFormOf } from "../bundle/types.js";
+import { destroyCounts, eventFacts, resourceKey } from "../events/facts.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
+import { KNOWN_EVENT_TYPES } from "../schema/validate.js";
+import type { Finding } from "../verify/finding.js";
+
+/** Shown wherever a share hides a value. */
+export const REDACTED = "[redacted]";
+
+export interface BlockedAction {
+  seq: number;
+  ts?: string;
+  tool: string;
+  reason: string;
+  policy?: string;
+}
+
+export interface ResourceLine {
+  kind: string;
+  id: string;
+  provider?: string;
+  createdSeq?: number;
+  destroyedSeq?: number;
+  /** destroyed, left (created, never destroyed), failed (last destroy failed), destroyed-only */
+  state: "destroyed" | "left" | "failed" | "destroyed-only";
+}
+
+export interface Summary {
+  kind?: string;
+  chain?: string;
+  statementLength?: number;
+  records: number;
+  disclosed: number;
+  partial: number;
+  elided: number;
+  redactedFields: number;
+  firstTs?: string;
+  lastTs?: string;
+  actors: { tenant: string; agent: string; events: number }[];
+  users: number;
+  byType: Record<string, number>;
+  decisions: Record<string, number>;
+  blocked: BlockedAction[];
+  resources: ResourceLine[];
+  unknownTypes: string[];
+  problems: Finding[];
+}
+
+function show(v: string | undefined, redactedHere: boolean): string {
+  return v ?? (redactedHere ? REDACTED : "?");
+}
+
+export class Summarizer implements BundleSink {
+  private s: Summary = {
+    records: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0,
+    actors: [], users: 0, byType: {}, decisions: {}, blocked: [], resources: [], unknownTypes: [], problems: [],
+  };
+  private actors = new Map<string, { tenant: string; agent: string; events: number }>();
+  private users = new Set<string>();
+  private resources = new Map<string, ResourceLine>();
+  private unknown = new Set<string>();
+
+  header(header: JsonObject): void {
+    if (typeof header.kind === "string") this.s.kind = header.kind;
+    const st = header.statement;
+    if (isJsonObject(st)) {
+      if (typeof st.chain === "string") this.s.chain = st.chain;
+      if (typeof st.length === "number") this.s.statementLength = st.length;
+    }
+  }
+
+  record(record: JsonValue, index: number): void {
+    this.s.records++;
+    if (!isJsonObject(record)) return;
+    const form = recordFormOf(record);
+    if (form === undefined) return;
+    this.s[form]++;
+    if (form === "elided") return;
+    const event = record.event;
+    if (!isJsonObject(event)) return;
+    const redacted = form === "partial" && isJsonObject(record.redacted) ? Object.keys(record.redacted) : [];
+    this.s.redactedFields += redacted.length;
+    const isRedacted = (p: string) => redacted.some((r) => r === p || p.startsWith(r + "/"));
+    const f = eventFacts(event);
+    if (f.ts) {
+      if (!this.s.firstTs || f.ts < this.s.firstTs) this.s.firstTs = f.ts;
+      if (!this.s.lastTs || f.ts > this.s.lastTs) this.s.lastTs = f.ts;
+    }
+    const type = show(f.type, isRedacted("/type"));
+    this.s.byType[type] = (this.s.byType[type] ?? 0) + 1;
+    if (f.type && !KNOWN_EVENT_TYPES.includes(f.type)) this.unknown.add(f.type);
+    const tenant = show(f.tenant, isRedacted("/actor/tenant"));
+    const agent = show(f.agent, isRedacted("/actor/agent"));
+    const ak = JSON.stringify([tenant, agent]);
+    const a = this.actors.get(ak) ?? { tenant, agent, events: 0 };
+    a.events++;
+    this.actors.set(ak, a);
+    if (f.user) this.users.add(f.user);
+    if (f.type === "tool.call") {
+      const outcome = show(f.outcome, isRedacted("/decision/outcome"));
+      this.s.decisions[outcome] = (this.s.decisions[outcome] ?? 0) + 1;
+      if (f.outcome === "blocked") {
+        const b: BlockedAction = { seq: index, tool: show(f.tool, isRedacted("/tool/name")), reason: show(f.reason, isRedacted("/decision/reason")) };
+        if (f.ts) b.ts = f.ts;
+        if (f.policy) b.policy = f.policy;
+        this.s.blocked.push(b);
+      }
+    }
+    if (f.lifecycle) {
+      const r = f.lifecycle.resource;
+      const key = resourceKey(r);
+      const line = this.resources.get(key) ?? { kind: r.kind, id: r.id, state: "destroyed-only" as ResourceLine["state"] };
+      if (r.provider && !line.provider) line.provider = r.provider;
+      if (f.lifecycle.action === "create") {
+        line.createdSeq = index;
+        line.state = "left";
+      } else if (destroyCounts(f.lifecycle.cleanupResult)) {
+        line.destroyedSeq = index;
+        line.state = line.createdSeq === undefined ? "destroyed-only" : "destroyed";
+      } else if (f.lifecycle.cleanupResult === "failed" && line.createdSeq !== undefined) {
+        line.state = "failed";
+      }
+      this.resources.set(key, line);
+    }
+  }
+
+  problem(finding: Finding): void {
+    this.s.problems.push(finding);
+  }
+
+  end(): void {}
+
+  result(): Summary {
+    return {
+      ...this.s,
+      actors: [...this.actors.values()],
+      users: this.users.size,
+      resources: [...this.resources.values()],
+      unknownTypes: [...this.unknown].sort(),
+    };
+  }
+}

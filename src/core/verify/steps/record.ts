@@ -1,0 +1,175 @@
+/**
+ * Step: one event record (DESIGN §4, §6). Classifies the record by its exact member set and
+ * recomputes its event digest: from the seed (disclosed), from the disclosed values, their salts
+ * and the redacted node digests (partial), or as given (elided).
+ */
+import type { CryptoProvider } from "../../crypto/provider.js";
+import { b64uDecode } from "../../encoding/base64url.js";
+import { fromHex, isHexDigest } from "../../encoding/hex.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../../json/value.js";
+import { asPointer, isWithin, parsePointer, ROOT_POINTER, type JsonPointer } from "../../json/pointer.js";
+import { eventDigest, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth } from "../../digest/tree.js";
+import { recordFormOf, type BundleKind, type RecordForm } from "../../bundle/types.js";
+import type { Finding } from "../finding.js";
+
+export interface RecordResult {
+  form?: RecordForm;
+  /** The recomputed event digest; undefined when the record is too broken to compute one. */
+  digest?: Uint8Array;
+  /** The (possibly partial) event, for evidence checks and inspect. */
+  event?: JsonObject;
+  /** Number of redacted pointers in a partial record. */
+  redactedCount: number;
+  findings: Finding[];
+}
+
+export function checkRecord(crypto: CryptoProvider, record: JsonValue, index: number, kind: BundleKind | undefined, line?: number): RecordResult {
+  const base = "/events/" + index;
+  const findings: Finding[] = [];
+  const at = { seq: index, ...(line !== undefined ? { line } : {}) };
+  const bad = (code: string, message: string, pointer = "") => findings.push({ code, effect: "invalid", message, pointer: base + pointer, ...at });
+  const result: RecordResult = { redactedCount: 0, findings };
+
+  if (!isJsonObject(record)) {
+    bad("record.malformed", "an event record must be an object");
+    return result;
+  }
+  const form = recordFormOf(record);
+  if (form === undefined) {
+    bad(
+      "record.members",
+      `unrecognised member set {${Object.keys(record).sort().join(", ")}}: expected {seq, seed, event} (disclosed), {seq, event, salts, redacted} (partial) or {seq, digest} (elided)`,
+    );
+    return result;
+  }
+  result.form = form;
+  if (record.seq !== index) bad("record.seq", `seq must equal the record's position ${index}, found ${JSON.stringify(record.seq)}`, "/seq");
+  if (kind === "full" && form !== "disclosed") bad("record.form", `a full bundle holds only disclosed records, found a ${form} record`);
+
+  if (form === "elided") {
+    const d = record.digest;
+    if (!isHexDigest(d)) bad("record.digest", "an elided record's digest must be 64 lowercase hex characters", "/digest");
+    else result.digest = fromHex(d)!;
+    return result;
+  }
+
+  const event = record.event;
+  if (!isJsonObject(event)) {
+    bad("record.event", "the event must be an object", "/event");
+    return result;
+  }
+  result.event = event;
+  if (nestingDepth(event) > MAX_EVENT_DEPTH) bad("record.depth", `the event nests deeper than ${MAX_EVENT_DEPTH} levels`, "/event");
+
+  if (form === "disclosed") {
+    const seed = typeof record.seed === "string" ? b64uDecode(record.seed) : undefined;
+    if (seed === undefined || seed.length !== SEED_BYTES) {
+      bad("record.seed", "the seed must be 32 bytes of strict unpadded base64url", "/seed");
+      return result;
+    }
+    result.digest = eventDigest(crypto, event, seed);
+    return result;
+  }
+
+  // Partial record.
+  const digest = partialDigest(crypto, record, event, bad);
+  result.redactedCount = isJsonObject(record.redacted) ? Object.keys(record.redacted).length : 0;
+  if (digest !== undefined) result.digest = digest;
+  return result;
+}
+
+type Bad = (code: string, message: string, pointer?: string) => void;
+
+function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonObject, bad: Bad): Uint8Array | undefined {
+  const saltsIn = record.salts;
+  const redactedIn = record.redacted;
+  if (!isJsonObject(saltsIn)) {
+    bad("record.salts", '"salts" must be an object mapping pointers to salts', "/salts");
+    return undefined;
+  }
+  if (!isJsonObject(redactedIn)) {
+    bad("record.redacted", '"redacted" must be an object mapping pointers to node digests', "/redacted");
+    return undefined;
+  }
+  let ok = true;
+  const salts = new Map<string, Uint8Array>();
+  for (const [p, s] of Object.entries(saltsIn)) {
+    const salt = typeof s === "string" ? b64uDecode(s) : undefined;
+    if (asPointer(p) === undefined) {
+      bad("record.salt-pointer", `salt key ${JSON.stringify(p)} is not a JSON Pointer in canonical spelling`, "/salts");
+      ok = false;
+    } else if (salt === undefined || salt.length !== SALT_BYTES) {
+      bad("record.salt", `the salt for ${JSON.stringify(p)} must be ${SALT_BYTES} bytes of strict base64url`, "/salts");
+      ok = false;
+    } else salts.set(p, salt);
+  }
+  const redacted = new Map<string, Uint8Array>();
+  for (const [p, d] of Object.entries(redactedIn)) {
+    const ptr = asPointer(p);
+    if (ptr === undefined) {
+      bad("record.redacted-pointer", `redacted key ${JSON.stringify(p)} is not a JSON Pointer in canonical spelling`, "/redacted");
+      ok = false;
+      continue;
+    }
+    if (ptr === ROOT_POINTER) {
+      bad("record.redacted-root", 'redacting pointer "" is eliding: use an elided record {seq, digest}', "/redacted");
+      ok = false;
+      continue;
+    }
+    if (!isHexDigest(d)) {
+      bad("record.redacted-digest", `the node digest for ${JSON.stringify(p)} must be 64 lowercase hex characters`, "/redacted");
+      ok = false;
+      continue;
+    }
+    const value = resolve(event, parsePointer(ptr)!);
+    if (value !== null) {
+      bad("record.redacted-value", `redacted pointer ${JSON.stringify(p)} must hold null in the event${value === undefined ? " (it does not exist)" : ""}`, "/event" + p);
+      ok = false;
+    }
+    redacted.set(p, fromHex(d)!);
+  }
+  const redactedPointers = [...redacted.keys()] as JsonPointer[];
+  for (const outer of redactedPointers) {
+    for (const inner of redactedPointers) {
+      if (isWithin(outer, inner)) {
+        bad("record.redacted-nested", `redacted pointers nest: ${JSON.stringify(inner)} lies inside ${JSON.stringify(outer)} (writers keep the outermost)`, "/redacted");
+        ok = false;
+      }
+    }
+  }
+  const used = new Set<string>();
+  const missing: string[] = [];
+  const digest = nodeDigest(crypto, event, ROOT_POINTER, {
+    salt: (p) => {
+      const s = salts.get(p);
+      if (s !== undefined) used.add(p);
+      return s;
+    },
+    redacted: (p) => redacted.get(p),
+    missingSalt: (p) => missing.push(p),
+  });
+  for (const p of missing) {
+    bad("record.salt-missing", `no salt for the disclosed value at ${JSON.stringify(p)}`, "/event" + p);
+    ok = false;
+  }
+  for (const p of salts.keys()) {
+    if (!used.has(p)) {
+      bad("record.salt-extra", `salt for ${JSON.stringify(p)}, which is not a disclosed value of the event`, "/salts");
+      ok = false;
+    }
+  }
+  return ok ? digest : undefined;
+}
+
+function resolve(v: JsonValue, tokens: string[]): JsonValue | undefined {
+  let cur: JsonValue | undefined = v;
+  for (const t of tokens) {
+    if (Array.isArray(cur)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(t)) return undefined;
+      cur = cur[Number(t)];
+    } else if (isJsonObject(cur)) {
+      cur = Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;
+    } else return undefined;
+  }
+  return cur;
+}

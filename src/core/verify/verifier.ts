@@ -1,0 +1,221 @@
+/**
+ * The verifier reads as its algorithm (DESIGN §8): structure → each record's digest → the chain
+ * → statement equality → signatures → redaction block → required evidence → verdict.
+ * It takes the bundle one piece at a time (header, then records) so a stream of millions of events
+ * needs memory only for the running chain.
+ */
+import type { CryptoProvider } from "../crypto/provider.js";
+import { ChainBuilder } from "../chain/chain.js";
+import { hexDigest, type HexDigest } from "../encoding/hex.js";
+import type { BundleSink } from "../bundle/read.js";
+import type { BundleKind } from "../bundle/types.js";
+import type { JsonObject, JsonValue } from "../json/value.js";
+import type { TrustStore } from "../jws/trust.js";
+import { statementBytes, statementDigest, type Statement } from "../statement/statement.js";
+import { validateEvent } from "../schema/validate.js";
+import { computeVerdict, type Finding, type Verdict } from "./finding.js";
+import { checkHeader } from "./steps/header.js";
+import { checkRecord } from "./steps/record.js";
+import { checkSignatures, type SignatureOutcome } from "./steps/signatures.js";
+import { checkRedactionBlock } from "./steps/redaction.js";
+import { EvidenceCollector, type EvidenceCheck } from "./steps/evidence.js";
+
+export interface VerifyOptions {
+  crypto: CryptoProvider;
+  trust: TrustStore;
+  /** DESIGN §8: at least this many valid signatures by distinct trusted keys (default 1). */
+  minSignatures?: number;
+  require?: readonly EvidenceCheck[];
+  /** `--since`: an earlier statement this bundle must extend. */
+  since?: Statement;
+  /** Statement and redaction checks of other components (keyring, redactor) add findings here. */
+  extraFindings?: readonly Finding[];
+}
+
+export interface VerificationReport {
+  verdict: Verdict;
+  /** `sha256:<hex>` of the statement, when there is a well-formed one. */
+  identity?: string;
+  kind?: BundleKind;
+  form?: "json" | "jsonl";
+  chain?: string;
+  length?: number;
+  events: { total: number; disclosed: number; partial: number; elided: number; redactedFields: number };
+  signatures: SignatureOutcome[];
+  validSignatures: number;
+  minSignatures: number;
+  findings: Finding[];
+}
+
+export class Verifier implements BundleSink {
+  private readonly findings: Finding[] = [];
+  private kind: BundleKind | undefined;
+  private form: "json" | "jsonl" | undefined;
+  private statement: Statement | undefined;
+  private signatures: JsonValue[] | undefined;
+  private redaction: JsonObject | undefined;
+  private chain: ChainBuilder | undefined;
+  private chainBroken = false;
+  private sinceLink: Uint8Array | undefined;
+  private readonly evidence: EvidenceCollector;
+  private readonly counts = { total: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0 };
+  private unknownTypes = new Map<string, number>();
+  private schemaWarnings = 0;
+  private report: VerificationReport | undefined;
+
+  constructor(private readonly options: VerifyOptions) {
+    this.evidence = new EvidenceCollector(new Set(options.require ?? []));
+  }
+
+  header(header: JsonObject, form: "json" | "jsonl"): void {
+    this.form = form;
+    const h = checkHeader(header, form);
+    this.findings.push(...h.findings);
+    this.kind = h.kind;
+    this.statement = h.statement;
+    this.signatures = h.signatures;
+    this.redaction = h.redaction;
+    if (h.statement) this.chain = new ChainBuilder(this.options.crypto, h.statement.chain);
+  }
+
+  record(record: JsonValue, index: number, line?: number): void {
+    const { crypto } = this.options;
+    const r = checkRecord(crypto, record, index, this.kind, line);
+    this.findings.push(...r.findings);
+    this.counts.total++;
+    if (r.form) this.counts[r.form]++;
+    this.counts.redactedFields += r.redactedCount;
+    if (r.digest === undefined) this.chainBroken = true;
+    else if (this.chain && !this.chainBroken) {
+      this.chain.push(r.digest);
+      if (this.options.since && this.chain.length === this.options.since.length) this.sinceLink = this.chain.head;
+    }
+    if (r.form) this.evidence.observe(index, r.form, r.event);
+    if (r.event !== undefined && r.form === "disclosed") this.checkEventContents(r.event, index, line);
+  }
+
+  problem(finding: Finding): void {
+    this.findings.push(finding);
+    if (finding.seq !== undefined) {
+      this.counts.total++;
+      this.chainBroken = true;
+    }
+  }
+
+  end(): void {
+    this.report = this.buildReport();
+  }
+
+  /** The finished report; call after `end()`. */
+  result(): VerificationReport {
+    if (!this.report) this.report = this.buildReport();
+    return this.report;
+  }
+
+  // DESIGN §8: event contents that break the event schemas are warnings, not `invalid`: verify
+  // proves what was signed; export is where contents are refused.
+  private checkEventContents(event: JsonObject, seq: number, line: number | undefined): void {
+    const v = validateEvent(event);
+    if (!v.known && v.issues.length === 0 && typeof event.type === "string") {
+      this.unknownTypes.set(event.type, (this.unknownTypes.get(event.type) ?? 0) + 1);
+    }
+    for (const issue of v.issues) {
+      if (this.schemaWarnings++ >= 100) break;
+      this.findings.push({ code: "event.schema", effect: "warning", message: issue.message, seq, pointer: `/events/${seq}/event${issue.pointer}`, ...(line !== undefined ? { line } : {}) });
+    }
+  }
+
+  private buildReport(): VerificationReport {
+    const { crypto } = this.options;
+    const findings = this.findings;
+    if (this.form === undefined && !findings.some((f) => f.effect === "invalid")) {
+      findings.push({ code: "bundle.empty", effect: "invalid", message: "no bundle was read" });
+    }
+    const st = this.statement;
+    let digest: HexDigest | undefined;
+    const minSignatures = this.options.minSignatures ?? 1;
+    let signatures: SignatureOutcome[] = [];
+    let validSignatures = 0;
+    if (st) {
+      digest = statementDigest(crypto, st);
+      findings.push(...this.chainFindings(st));
+      if (this.signatures) {
+        const s = checkSignatures(crypto, this.signatures, statementBytes(st), "imladri-statement+json", this.options.trust, "/signatures");
+        findings.push(...s.findings);
+        signatures = s.outcomes;
+        validSignatures = s.validKids.length;
+      }
+      findings.push(...this.signatureSufficiency(validSignatures, minSignatures));
+    }
+    if (this.redaction) findings.push(...checkRedactionBlock(crypto, this.redaction, digest));
+    for (const [type, n] of this.unknownTypes) {
+      findings.push({ code: "event.unknown-type", effect: "info", message: `${n} event(s) of unknown type "${type}" (accepted: the runtime may be newer than this tool)` });
+    }
+    findings.push(...this.evidence.finish());
+    findings.push(...(this.options.extraFindings ?? []));
+    const report: VerificationReport = {
+      verdict: computeVerdict(findings),
+      events: { ...this.counts },
+      signatures,
+      validSignatures,
+      minSignatures,
+      findings,
+    };
+    if (digest) report.identity = "sha256:" + digest;
+    if (this.kind) report.kind = this.kind;
+    if (this.form) report.form = this.form;
+    if (st) {
+      report.chain = st.chain;
+      report.length = st.length;
+    }
+    return report;
+  }
+
+  private chainFindings(st: Statement): Finding[] {
+    const out: Finding[] = [];
+    if (this.chainBroken || !this.chain) {
+      out.push({ code: "chain.incomplete", effect: "invalid", message: "the chain cannot be recomputed: a record above is unreadable" });
+      return out;
+    }
+    if (this.chain.length !== st.length) {
+      out.push({ code: "statement.length-mismatch", effect: "invalid", message: `the statement says ${st.length} events, the bundle holds ${this.chain.length}`, pointer: "/statement/length" });
+    }
+    if (hexDigest(this.chain.head) !== st.head) {
+      out.push({ code: "chain.head-mismatch", effect: "invalid", message: "the recomputed chain head differs from the signed head: an event was changed, added, removed or reordered", pointer: "/statement/head" });
+    }
+    const since = this.options.since;
+    if (since) {
+      if (since.chain !== st.chain) {
+        out.push({ code: "since.chain", effect: "invalid", message: `--since: the earlier bundle is chain "${since.chain}", this one is "${st.chain}"` });
+      } else if (since.length > this.chain.length) {
+        out.push({ code: "since.shorter", effect: "invalid", message: `--since: this bundle has ${this.chain.length} events, fewer than the earlier bundle's ${since.length}` });
+      } else {
+        const link = since.length === 0 ? undefined : this.sinceLink;
+        const expected = since.length === 0 ? hexDigest(new ChainBuilder(this.options.crypto, st.chain).head) : link && hexDigest(link);
+        if (expected !== since.head) {
+          out.push({ code: "since.fork", effect: "invalid", message: `--since: the chain at length ${since.length} is not the earlier bundle's head: the history was rewritten` });
+        }
+      }
+    }
+    return out;
+  }
+
+  private signatureSufficiency(valid: number, min: number): Finding[] {
+    if (valid >= min) return [];
+    const trusted = this.options.trust.size;
+    const why =
+      trusted === 0
+        ? "no trusted key was given (use --key or --keyring)"
+        : (this.signatures?.length ?? 0) === 0
+          ? "the bundle is unsigned"
+          : "no signature here is by a trusted key";
+    return [
+      {
+        code: "signature.insufficient",
+        effect: "insufficient",
+        message: `${valid} valid signature(s) by trusted keys, ${min} required: ${valid === 0 ? why : "not enough distinct keys"}`,
+        pointer: "/signatures",
+      },
+    ];
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * File I/O for the CLI: strict reads with sysexits codes, and atomic writes (DESIGN §11: temp
+ * file, fsync, rename; never overwrite without --force; a failure leaves the old file intact).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import { CliError } from "../cli/errors.js";
+import { ExitCode } from "../cli/exit-codes.js";
+
+/** Reads a whole input file (or stdin for "-") as bytes. */
+export function readInputBytes(file: string, what = "input"): Uint8Array {
+  try {
+    if (file === "-") return fs.readFileSync(0);
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw ioErrorToCliError(e, file, what);
+  }
+}
+
+export function ioErrorToCliError(e: unknown, file: string, what: string): CliError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === "ENOENT") return new CliError(ExitCode.noInput, `${file}: ${what} not found`);
+  if (code === "EISDIR") return new CliError(ExitCode.noInput, `${file}: is a folder, expected a ${what} file`);
+  if (code === "EACCES" || code === "EPERM") return new CliError(ExitCode.noInput, `${file}: permission denied reading the ${what}`);
+  return new CliError(ExitCode.ioError, `${file}: cannot read the ${what} (${code ?? String(e)})`);
+}
+
+export interface WriteOptions {
+  force?: boolean;
+  /** File mode for a new file; private keys use 0o600. */
+  mode?: number;
+  what?: string;
+}
+
+/** Refuses early (exit 73) when the output exists and --force was not given. */
+export function assertWritable(file: string, options: WriteOptions = {}): void {
+  if (!options.force && fs.existsSync(file)) {
+    throw new CliError(
+      ExitCode.cannotCreate,
+      `${file}: already exists; refusing to overwrite the ${options.what ?? "output"} (use --force to replace it)`,
+    );
+  }
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) {
+    throw new CliError(ExitCode.cannotCreate, `${file}: folder ${dir} does not exist`);
+  }
+}
+
+/**
+ * Writes through a temp file in the same folder, fsyncs it, then renames it into place.
+ * Without `force` the final step is a hard link, which fails if the target appeared meanwhile,
+ * so a concurrent writer's file is never clobbered.
+ */
+export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Array>, options: WriteOptions = {}): void {
+  assertWritable(file, options);
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.imladri-tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(tmp, "wx", options.mode ?? 0o644);
+    for (const c of chunks) fs.writeSync(fd, typeof c === "string" ? Buffer.from(c, "utf8") : c);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    if (options.force) {
+      fs.renameSync(tmp, file);
+    } else {
+      fs.linkSync(tmp, file);
+      fs.unlinkSync(tmp);
+    }
+    fsyncDir(dir);
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    if (e instanceof CliError) throw e;
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === "EEXIST") {
+      throw new CliError(ExitCode.cannotCreate, `${file}: already exists; refusing to overwrite (use --force to replace it)`);
+    }
+    throw new CliError(ExitCode.cannotCreate, `${file}: cannot write the ${options.what ?? "output"} (${code ?? String(e)})`);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const d = fs.openSync(dir, "r");
+    try {
+      fs.fsyncSync(d);
+    } finally {
+      fs.closeSync(d);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename itself is still atomic.
+  }
+}
+
+/**
+ * Appends one line to a log and fsyncs before returning (DESIGN §10: each outcome is durable
+ * before the next action). If the file does not end in a newline, one is added first so a torn
+ * last line from a crash never merges with the new one.
+ */
+export function appendLineDurable(file: string, line: string): void {
+  if (line.includes("\n")) throw new Error("appendLineDurable: a JSON Lines record must not contain a newline");
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, "a+");
+    const size = fs.fstatSync(fd).size;
+    let prefix = "";
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = "\n";
+    }
+    fs.writeSync(fd, prefix + line + "\n");
+    fs.fsyncSync(fd);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    throw new CliError(ExitCode.ioError, `${file}: cannot append to the log (${code ?? String(e)})`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

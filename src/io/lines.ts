@@ -1,0 +1,92 @@
+/**
+ * Reads a file (or stdin for "-") as lines of strictly decoded UTF-8, chunk by chunk, so memory
+ * does not grow with the file. A line is yielded without its LF; the empty text after a final LF
+ * is not yielded.
+ */
+import * as fs from "node:fs";
+import { decodeUtf8Strict } from "../core/encoding/utf8.js";
+import { ioErrorToCliError } from "./files.js";
+
+export type Line = { line: number; text: string } | { line: number; error: "invalid-utf8" | "bom" };
+
+const CHUNK = 1 << 20;
+
+export function* readLines(file: string, what = "input"): Generator<Line> {
+  let fd: number;
+  try {
+    fd = file === "-" ? 0 : fs.openSync(file, "r");
+    if (file !== "-" && fs.fstatSync(fd).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  } catch (e) {
+    throw ioErrorToCliError(e, file, what);
+  }
+  const buf = Buffer.allocUnsafe(CHUNK);
+  // Pieces of a line that spans chunks, joined once when its LF arrives (never re-copied per chunk).
+  let pending: Buffer[] = [];
+  let lineNo = 0;
+  let first = true;
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, CHUNK, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
+        if ((e as NodeJS.ErrnoException).code === "EOF") n = 0;
+        else throw ioErrorToCliError(e, file, what);
+      }
+      if (n === 0) break;
+      const data = buf.subarray(0, n);
+      let start = 0;
+      for (;;) {
+        const nl = data.indexOf(0x0a, start);
+        if (nl < 0) break;
+        let bytes: Uint8Array = data.subarray(start, nl);
+        if (pending.length > 0) {
+          bytes = Buffer.concat([...pending, bytes]);
+          pending = [];
+        }
+        yield decodeLine(bytes, ++lineNo, first);
+        first = false;
+        start = nl + 1;
+      }
+      if (start < data.length) pending.push(Buffer.from(data.subarray(start)));
+    }
+    if (pending.length > 0) yield decodeLine(Buffer.concat(pending), ++lineNo, first);
+  } finally {
+    if (file !== "-") fs.closeSync(fd);
+  }
+}
+
+/** The first line of a file if it ends within `limit` bytes, else undefined. */
+export function peekFirstLine(file: string, limit: number): Line | undefined {
+  const fd = fs.openSync(file, "r");
+  try {
+    const pieces: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    while (total < limit) {
+      const n = fs.readSync(fd, buf, 0, buf.length, total);
+      if (n === 0) return pieces.length === 0 ? undefined : decodeLine(Buffer.concat(pieces), 1, true);
+      const nl = buf.subarray(0, n).indexOf(0x0a);
+      if (nl >= 0) {
+        pieces.push(Buffer.from(buf.subarray(0, nl)));
+        return decodeLine(Buffer.concat(pieces), 1, true);
+      }
+      pieces.push(Buffer.from(buf.subarray(0, n)));
+      total += n;
+    }
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function decodeLine(bytes: Uint8Array, line: number, first: boolean): Line {
+  if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { line, error: "bom" };
+  const text = decodeUtf8Strict(bytes);
+  return text === undefined ? { line, error: "invalid-utf8" } : { line, text };
+}
+
+export function lineErrorMessage(error: "invalid-utf8" | "bom"): string {
+  return error === "bom" ? "starts with a byte-order mark (not allowed in I-JSON)" : "is not valid UTF-8";
+}
