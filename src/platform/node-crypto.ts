@@ -142,6 +142,11 @@ export const nodeCrypto: CryptoProvider = {
   name: "node",
   sha256,
   sha256Parts,
+  sha256Stream: () => {
+    const h = createHash("sha256");
+    const stream = { update: (d: Uint8Array) => (h.update(d), stream), digest: () => plain(h.digest()) };
+    return stream;
+  },
   ed25519Verify,
   ed25519Sign,
   ed25519PublicKey,

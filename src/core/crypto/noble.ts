@@ -65,6 +65,11 @@ function checkSeed(secretSeed: Uint8Array): void {
 export const nobleCrypto: CryptoProvider = {
   name: "noble",
   sha256: (data) => sha256(data),
+  sha256Stream: () => {
+    const h = sha256.create();
+    const stream = { update: (d: Uint8Array) => (h.update(d), stream), digest: () => h.digest() };
+    return stream;
+  },
   sha256Parts(parts) {
     const h = sha256.create();
     for (const part of parts) h.update(part);

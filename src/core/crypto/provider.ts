@@ -11,6 +11,8 @@ export interface CryptoProvider {
   sha256(data: Uint8Array): Uint8Array;
   /** SHA-256 over the concatenation of parts, without building the concatenation. */
   sha256Parts(parts: readonly Uint8Array[]): Uint8Array;
+  /** An incremental SHA-256, for digests over data that arrives in pieces (a streamed share). */
+  sha256Stream(): Sha256Stream;
   /** RFC 8032 Ed25519 verification, strict (cofactorless, canonical S and R encodings). */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** Deterministic RFC 8032 signature from a 32-byte secret seed. */
@@ -18,4 +20,9 @@ export interface CryptoProvider {
   /** The 32-byte public key of a 32-byte secret seed. */
   ed25519PublicKey(secretSeed: Uint8Array): Uint8Array;
   randomBytes(n: number): Uint8Array;
+}
+
+export interface Sha256Stream {
+  update(data: Uint8Array): Sha256Stream;
+  digest(): Uint8Array;
 }
