@@ -136,7 +136,13 @@ export type PlanAction =
   | "destroy"
   /** A destroy was interrupted: run it again (it answers ok, or absent if it had completed). */
   | "resume"
-  /** Nothing will run; `reason` says why (no provider, refused, provider not usable). */
+  /**
+   * The provider refuses this resource before anything runs (an id that breaks its pattern, a
+   * branch with no recorded source, a path outside the root). With --apply the refusal is
+   * recorded in the log as a failed outcome; nothing runs.
+   */
+  | "refuse"
+  /** Nothing can run: no provider for the kind, or the provider is not usable (`reason`). */
   | "skip";
 
 /** How a kind is handled: decided by the configuration and the provider's own checks. */
@@ -157,7 +163,7 @@ export interface PlanRow {
   /** Undefined when no provider is configured for the kind. */
   provider?: { type: string; label: string };
   action: PlanAction;
-  /** For `skip`: why. */
+  /** For `refuse` and `skip`: why. */
   reason?: string;
   /** Milliseconds since the creating event, or undefined when its time cannot be read. */
   ageMs?: number;
@@ -194,9 +200,12 @@ export function buildPlan(leftovers: readonly Leftover[], options: PlanOptions):
       row.reason = `no provider is configured for kind ${l.kind}`;
     } else {
       row.provider = { type: provider.type, label: provider.label };
-      const refusal = provider.blocked ?? provider.vet(l);
-      if (refusal !== undefined) {
+      const refusal = provider.vet(l);
+      if (provider.blocked !== undefined) {
         row.action = "skip";
+        row.reason = provider.blocked;
+      } else if (refusal !== undefined) {
+        row.action = "refuse";
         row.reason = refusal;
       }
     }

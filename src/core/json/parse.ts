@@ -64,8 +64,17 @@ export interface ParseJsonOptions {
 const DEFAULT_MAX_DEPTH = 64;
 // The parser recurses once per level; this bound keeps a caller's maxDepth clear of the call stack.
 const MAX_ALLOWED_DEPTH = 4096;
-// Any integer literal of at most 15 digits is below 2^53 and is accumulated exactly.
+// Any digit string of at most 15 digits is below 2^53 and is accumulated exactly.
 const MAX_EXACT_DIGITS = 15;
+// 10^0 .. 10^22: every one is an exact double (Clinger's fast path, see parseNumber).
+const POW10 = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
+const NAME_CACHE_SIZE = 1024;
+const MAX_CACHED_NAME = 32;
+/** Interned member names by hash slot; a miss only costs a slice (see parseName). */
+const nameCache: string[] = new Array<string>(NAME_CACHE_SIZE).fill("");
 
 // Parser state. parseJson is synchronous and never calls out, so one module-level state is safe
 // and keeps the hot loops free of property loads through a parser object.
@@ -210,7 +219,7 @@ function parseObject(d: number): JsonObject {
   for (;;) {
     if (c !== 0x22) unexpected(pos, "a member name in double quotes", d);
     const nameAt = pos;
-    const name = parseString(d, true);
+    const name = parseName(d);
     if (name === "__proto__") {
       fail(
         "proto-member",
@@ -275,13 +284,16 @@ function parseNumber(d: number): number {
   let c = src.charCodeAt(p);
   const negative = c === 0x2d;
   if (negative) c = src.charCodeAt(++p);
-  let int = 0;
+  // Every digit of the significand, accumulated; exact while `digits` <= 15.
+  let mantissa = 0;
+  let digits = 0;
   if (c === 0x30) {
     c = src.charCodeAt(++p);
     if (c >= 0x30 && c <= 0x39) unexpected(p, "'.', 'e' or the end of the number (no leading zeros)", d);
   } else if (c >= 0x31 && c <= 0x39) {
     do {
-      int = int * 10 + (c - 0x30);
+      mantissa = mantissa * 10 + (c - 0x30);
+      digits++;
       c = src.charCodeAt(++p);
     } while (c >= 0x30 && c <= 0x39);
   } else if (negative && src.startsWith("Infinity", p)) {
@@ -289,28 +301,12 @@ function parseNumber(d: number): number {
   } else {
     unexpected(p, "a digit", d);
   }
-  const intEnd = p;
-  let integer = true;
-  if (c === 0x2e) {
-    integer = false;
-    c = src.charCodeAt(++p);
-    if (!(c >= 0x30 && c <= 0x39)) unexpected(p, "a digit after '.'", d);
-    do c = src.charCodeAt(++p);
-    while (c >= 0x30 && c <= 0x39);
-  }
-  if (c === 0x65 || c === 0x45) {
-    integer = false;
-    c = src.charCodeAt(++p);
-    if (c === 0x2b || c === 0x2d) c = src.charCodeAt(++p);
-    if (!(c >= 0x30 && c <= 0x39)) unexpected(p, "a digit in the exponent", d);
-    do c = src.charCodeAt(++p);
-    while (c >= 0x30 && c <= 0x39);
-  }
-  pos = p;
-  if (integer) {
-    if (intEnd - start - (negative ? 1 : 0) <= MAX_EXACT_DIGITS) return negative ? -int : int;
+  if (c !== 0x2e && c !== 0x65 && c !== 0x45) {
+    // An integer literal (DESIGN §2): above 2^53-1 it cannot be read exactly, so it is refused.
+    pos = p;
+    if (digits <= MAX_EXACT_DIGITS) return negative ? -mantissa : mantissa;
     const v = Number(src.slice(start, p));
-    // An integer above 2^53-1 rounds to at least 2^53, so the comparison on the double is exact.
+    // An integer above 2^53-1 rounds to at least 2^53, so comparing the double is exact.
     if (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) {
       fail(
         "unsafe-integer",
@@ -320,6 +316,40 @@ function parseNumber(d: number): number {
       );
     }
     return v;
+  }
+  let exponent = 0;
+  if (c === 0x2e) {
+    c = src.charCodeAt(++p);
+    if (!(c >= 0x30 && c <= 0x39)) unexpected(p, "a digit after '.'", d);
+    do {
+      mantissa = mantissa * 10 + (c - 0x30);
+      digits++;
+      exponent--;
+      c = src.charCodeAt(++p);
+    } while (c >= 0x30 && c <= 0x39);
+  }
+  if (c === 0x65 || c === 0x45) {
+    c = src.charCodeAt(++p);
+    let sign = 1;
+    if (c === 0x2b) c = src.charCodeAt(++p);
+    else if (c === 0x2d) {
+      sign = -1;
+      c = src.charCodeAt(++p);
+    }
+    if (!(c >= 0x30 && c <= 0x39)) unexpected(p, "a digit in the exponent", d);
+    let e = 0;
+    do {
+      e = e * 10 + (c - 0x30);
+      c = src.charCodeAt(++p);
+    } while (c >= 0x30 && c <= 0x39);
+    exponent += sign * e;
+  }
+  pos = p;
+  // Clinger's fast path: an exact significand (< 2^53) times or divided by an exact power of ten
+  // (<= 10^22) is one correctly rounded operation, so it equals what Number() would return.
+  if (digits <= MAX_EXACT_DIGITS && exponent >= -22 && exponent <= 22) {
+    const v = exponent >= 0 ? mantissa * POW10[exponent]! : mantissa / POW10[-exponent]!;
+    return negative ? -v : v;
   }
   const v = Number(src.slice(start, p));
   if (v === Infinity || v === -Infinity) {
@@ -331,6 +361,44 @@ function parseNumber(d: number): number {
     );
   }
   return v;
+}
+
+/**
+ * Parses a member name at `pos` (an opening quote). Names repeat from object to object, so a
+ * plain name of up to 32 characters is looked up in a small cache of interned strings: no
+ * allocation, and property stores and lookups with an interned key are much faster in V8.
+ * Anything unusual (escapes, surrogates, errors) goes through parseString.
+ */
+function parseName(d: number): string {
+  const start = pos + 1;
+  let p = start;
+  let h = 0;
+  for (;;) {
+    const c = src.charCodeAt(p);
+    if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c < 0xd800) {
+      h = (Math.imul(h, 31) + c) | 0;
+      p++;
+      continue;
+    }
+    if (c === 0x22) break;
+    return parseString(d, true);
+  }
+  pos = p + 1;
+  const length = p - start;
+  if (length > MAX_CACHED_NAME) return src.slice(start, p);
+  const slot = (h ^ (h >>> 13)) & (NAME_CACHE_SIZE - 1);
+  const cached = nameCache[slot]!;
+  if (cached.length === length && src.startsWith(cached, start)) return cached;
+  const name = intern(src.slice(start, p));
+  nameCache[slot] = name;
+  return name;
+}
+
+/** The engine's interned copy of `s` (property names read back from an object are interned). */
+function intern(s: string): string {
+  const o: Record<string, number> = {};
+  o[s] = 0;
+  return Object.keys(o)[0]!;
 }
 
 /**

@@ -145,7 +145,7 @@ export class Verifier implements BundleSink {
         signatures = s.outcomes;
         validSignatures = s.validKids.length;
       }
-      findings.push(...this.signatureSufficiency(validSignatures, minSignatures));
+      findings.push(...this.signatureSufficiency(validSignatures, minSignatures, signatures));
     }
     if (this.redaction) findings.push(...checkRedactionBlock(crypto, this.redaction, digest));
     for (const [type, n] of this.unknownTypes) {
@@ -200,15 +200,16 @@ export class Verifier implements BundleSink {
     return out;
   }
 
-  private signatureSufficiency(valid: number, min: number): Finding[] {
+  private signatureSufficiency(valid: number, min: number, outcomes: SignatureOutcome[]): Finding[] {
     if (valid >= min) return [];
-    const trusted = this.options.trust.size;
     const why =
-      trusted === 0
-        ? "no trusted key was given (use --key or --keyring)"
-        : (this.signatures?.length ?? 0) === 0
-          ? "the bundle is unsigned"
-          : "no signature here is by a trusted key";
+      (this.signatures?.length ?? 0) === 0
+        ? "the bundle is unsigned"
+        : this.options.trust.size === 0
+          ? "no trusted key was given (use --key or --keyring)"
+          : outcomes.some((o) => o.status === "bad-signature" || o.status === "revoked-key" || o.status === "malformed")
+            ? "the signatures by trusted keys failed"
+            : "no signature here is by a trusted key";
     return [
       {
         code: "signature.insufficient",

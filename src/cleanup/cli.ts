@@ -1,0 +1,67 @@
+/**
+ * The terminal side of `imladri cleanup`: prints the plan, asks for confirmation, prints each
+ * attempt as it ends and the summary (or one `--json` document), and returns the exit code.
+ */
+import * as readline from "node:readline";
+import { colorEnabled, makeChalk, printJson } from "../cli/output.js";
+import { renderAttempt, renderPlan, renderSkip, renderSummary, reportJson } from "./render.js";
+import { runCleanup } from "./run.js";
+
+/** The command's own options, as commander parses them. */
+export interface CleanupCliOptions {
+  log: string;
+  config: string;
+  apply?: boolean;
+  yes?: boolean;
+  check?: boolean;
+  only: string[];
+}
+
+export async function runCleanupCli(opts: CleanupCliOptions, globals: { json?: boolean; color?: boolean }): Promise<number> {
+  const json = Boolean(globals.json);
+  const c = makeChalk(colorEnabled(globals.color, process.stdout));
+  const ce = makeChalk(colorEnabled(globals.color, process.stderr));
+  const say = (line: string): void => {
+    if (!json) process.stdout.write(line + "\n");
+  };
+  const out = await runCleanup(
+    {
+      log: opts.log,
+      config: opts.config,
+      apply: Boolean(opts.apply),
+      yes: Boolean(opts.yes),
+      check: Boolean(opts.check),
+      only: opts.only,
+      env: process.env,
+      interactive: Boolean(process.stdin.isTTY),
+    },
+    {
+      onPlan: (p) => renderPlan(p, c).forEach(say),
+      confirm: (count) => ask(ce.bold(`Destroy ${count} resource${count === 1 ? "" : "s"} listed above? This cannot be undone. Type yes to go on: `)),
+      onAttempt: (row, record, willRetry) => say(renderAttempt(row, record, willRetry, c)),
+      onRow: (r) => {
+        const line = renderSkip(r, c);
+        if (line !== undefined) say(line);
+      },
+    },
+  );
+  if (json) printJson(reportJson(out));
+  else renderSummary(out, c).forEach(say);
+  return out.exitCode;
+}
+
+/** Asks on the terminal (prompt on stderr, so stdout stays the report); true only for "yes". */
+function ask(prompt: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise((resolve) => {
+    let answered = false;
+    rl.on("close", () => {
+      if (!answered) resolve(false);
+    });
+    rl.question(prompt, (answer) => {
+      answered = true;
+      rl.close();
+      resolve(answer.trim().toLowerCase() === "yes");
+    });
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * Runs the real `imladri` command (bin/imladri.js over the built dist/) the way a user does.
+ * `npm test` builds first, so dist/ is current.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO = fileURLToPath(new URL("../../", import.meta.url));
+export const BIN = path.join(REPO, "bin/imladri.js");
+export const FIXTURES = path.join(REPO, "fixtures");
+export const SHARED_VECTORS = path.resolve(REPO, "../shared/vectors");
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function imladri(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): RunResult {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", IMLADRI_SIGNING_KEY: undefined, ...options.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? REPO,
+    env: env as NodeJS.ProcessEnv,
+    input: options.input ?? "",
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix = "imladri-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The demo signing key copied into `dir` with mode 0600 (git does not keep file modes). */
+export function demoKey(dir: string): { priv: string; pub: string; d: string } {
+  const priv = path.join(dir, "signer.jwk");
+  fs.copyFileSync(path.join(FIXTURES, "keys/demo-signer.jwk"), priv);
+  fs.chmodSync(priv, 0o600);
+  const d = JSON.parse(fs.readFileSync(priv, "utf8")).d as string;
+  return { priv, pub: path.join(FIXTURES, "keys/demo-signer.pub.jwk"), d };
+}
+
+export const DEMO_EVENTS = path.join(FIXTURES, "events/examples.jsonl");
