@@ -3,6 +3,7 @@
  * attempt as it ends and the summary (or one `--json` document), and returns the exit code.
  */
 import * as readline from "node:readline";
+import type { ChalkInstance } from "chalk";
 import { colorEnabled, makeChalk, printJson } from "../cli/output.js";
 import { renderAttempt, renderPlan, renderSkip, renderSummary, reportJson } from "./render.js";
 import { runCleanup } from "./run.js";
@@ -21,6 +22,24 @@ export async function runCleanupCli(opts: CleanupCliOptions, globals: { json?: b
   const json = Boolean(globals.json);
   const c = makeChalk(colorEnabled(globals.color, process.stdout));
   const ce = makeChalk(colorEnabled(globals.color, process.stderr));
+  // Ctrl-C once: finish the action under way (its outcome is recorded), then stop. Twice: now
+  // (the log then holds a started without an outcome, which the next run resumes).
+  let stop = false;
+  const onSigint = (): void => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write(ce.yellow("\nstopping after the current action (Ctrl-C again to quit now)\n"));
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    const code = await run(opts, json, c, ce, () => stop);
+    return stop && code === 0 ? 1 : code;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+async function run(opts: CleanupCliOptions, json: boolean, c: ChalkInstance, ce: ChalkInstance, shouldStop: () => boolean): Promise<number> {
   const say = (line: string): void => {
     if (!json) process.stdout.write(line + "\n");
   };
@@ -34,10 +53,12 @@ export async function runCleanupCli(opts: CleanupCliOptions, globals: { json?: b
       only: opts.only,
       env: process.env,
       interactive: Boolean(process.stdin.isTTY),
+      shouldStop,
     },
     {
       onPlan: (p) => renderPlan(p, c).forEach(say),
-      confirm: (count) => ask(ce.bold(`Destroy ${count} resource${count === 1 ? "" : "s"} listed above? This cannot be undone. Type yes to go on: `)),
+      confirm: (count) =>
+        ask(ce.bold(`Destroy ${count} resource${count === 1 ? "" : "s"} listed above? This cannot be undone. Type yes to go on: `)),
       onAttempt: (row, record, willRetry) => say(renderAttempt(row, record, willRetry, c)),
       onRow: (r) => {
         const line = renderSkip(r, c);

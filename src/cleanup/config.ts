@@ -164,6 +164,19 @@ export function parseConfig(
   return { ok: true, config: { file, providers } };
 }
 
+/**
+ * Every problem of a configuration value, by hand checks and by the published schema; empty when
+ * it is valid.
+ * ```ts
+ * validateConfig({ cleanup: { providers: { file: { type: "rm" } } } })
+ * // [{ pointer: "/cleanup/providers/file/type", message: 'unknown provider type "rm" (expected command, file or postgres)' }]
+ * ```
+ */
+export function validateConfig(value: JsonValue): ConfigIssue[] {
+  const r = parseConfig(value, "");
+  return r.ok ? [] : r.issues;
+}
+
 function schemaIssue(e: SchemaError): ConfigIssue {
   const params = Object.entries(e.params)
     .map(([k, v]) => `${k} ${JSON.stringify(v)}`)

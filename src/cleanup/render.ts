@@ -8,25 +8,34 @@ import type { AttemptRecord, CleanupOutcome, Prepared, RowResult } from "./run.j
 
 export const REPORT_FORMAT = "imladri.cleanup-report/v1";
 
+/**
+ * A value from the log made safe to print on a terminal: control characters (an id holding
+ * `ESC[2J` could rewrite the screen the operator is reading) and bidirectional overrides (which
+ * can make `pod-a` look like another id) are shown as `\u` escapes.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function actionText(row: PlanRow): string {
-  if (row.action === "skip") return `skip: ${row.reason ?? ""}`;
-  if (row.action === "refuse") return `refuse: ${row.reason ?? ""}`;
-  if (row.action === "resume") return `resume destroy (interrupted in run ${row.leftover.interrupted?.run ?? "?"})`;
-  if (row.leftover.lastFailure !== undefined) return `destroy (failed before in run ${row.leftover.lastFailure.run})`;
+  if (row.action === "skip") return `skip: ${printable(row.reason ?? "")}`;
+  if (row.action === "refuse") return `refuse: ${printable(row.reason ?? "")}`;
+  if (row.action === "resume") return `resume destroy (interrupted in run ${printable(row.leftover.interrupted?.run ?? "?")})`;
+  if (row.leftover.lastFailure !== undefined) return `destroy (failed before in run ${printable(row.leftover.lastFailure.run)})`;
   return "destroy";
 }
 
 /** The plan as an aligned table, or one line when nothing is left. */
 export function renderPlan(prepared: Prepared, c: ChalkInstance): string[] {
   const { plan, mode } = prepared;
-  if (plan.length === 0) return [c.green("Nothing left to clean up") + ` in ${prepared.log.file}.`];
+  if (plan.length === 0) return [c.green("Nothing left to clean up") + ` in ${printable(prepared.log.file)}.`];
   const header = ["KIND", "ID", "PROVIDER", "AGE", "CREATED BY", "ACTION"];
   const rows = plan.map((r) => [
-    r.kind,
-    r.id,
-    r.provider?.label ?? "(none)",
+    printable(r.kind),
+    printable(r.id),
+    printable(r.provider?.label ?? "(none)"),
     formatAge(r.ageMs),
-    `${r.leftover.createdBy.eventId} (line ${r.leftover.createdBy.line})`,
+    `${printable(r.leftover.createdBy.eventId)} (line ${r.leftover.createdBy.line})`,
     actionText(r),
   ]);
   const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
@@ -37,7 +46,7 @@ export function renderPlan(prepared: Prepared, c: ChalkInstance): string[] {
   const out: string[] = [];
   const n = plan.length;
   const verb = mode === "apply" ? "Plan" : mode === "check" ? "Check" : "Plan (dry run: nothing will change without --apply)";
-  out.push(c.bold(`${verb}: ${n} leftover${n === 1 ? "" : "s"} in ${prepared.log.file}`));
+  out.push(c.bold(`${verb}: ${n} leftover${n === 1 ? "" : "s"} in ${printable(prepared.log.file)}`));
   out.push(c.dim(fmt(header)));
   plan.forEach((r, i) => {
     const line = fmt(rows[i]!);
@@ -48,16 +57,17 @@ export function renderPlan(prepared: Prepared, c: ChalkInstance): string[] {
 
 /** One line per attempt, as it happens. */
 export function renderAttempt(row: PlanRow, a: AttemptRecord, willRetry: boolean, c: ChalkInstance): string {
-  const what = `${row.kind} ${row.id}`;
+  const what = printable(`${row.kind} ${row.id}`);
   const took = `${(a.ms / 1000).toFixed(1)}s`;
   if (a.result === "ok") return `${c.green("destroyed")} ${what} (attempt ${a.attempt}, ${took})`;
   if (a.result === "absent") return `${c.green("already gone")} ${what} (attempt ${a.attempt})`;
-  return `${c.red("failed")} ${what} (attempt ${a.attempt}, ${took}): ${a.error ?? ""}${willRetry ? c.dim(" — retrying") : ""}`;
+  return `${c.red("failed")} ${what} (attempt ${a.attempt}, ${took}): ${printable(a.error ?? "")}${willRetry ? c.dim(" — retrying") : ""}`;
 }
 
 export function renderSkip(r: RowResult, c: ChalkInstance): string | undefined {
-  if (r.result === "skipped") return `${c.yellow("skipped")} ${r.row.kind} ${r.row.id}: ${r.error ?? ""}`;
-  if (r.result === "closed") return `${c.dim("closed meanwhile")} ${r.row.kind} ${r.row.id}: the log already records its destroy`;
+  const what = printable(`${r.row.kind} ${r.row.id}`);
+  if (r.result === "skipped") return `${c.yellow("skipped")} ${what}: ${printable(r.error ?? "")}`;
+  if (r.result === "closed") return `${c.dim("closed meanwhile")} ${what}: the log already records its destroy`;
   return undefined;
 }
 

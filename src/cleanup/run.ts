@@ -46,6 +46,8 @@ export interface CleanupRequest {
   now?: () => Date;
   /** Waits between retries; replaced in tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** Asked before each row and each retry: true stops the run there (Ctrl-C in the CLI). */
+  shouldStop?: () => boolean;
 }
 
 export type Mode = "plan" | "check" | "apply";
@@ -216,7 +218,9 @@ async function applyPlan(prepared: Prepared, run: string, req: CleanupRequest, h
 
   const results: RowResult[] = [];
   for (const row of prepared.plan) {
-    const result = await applyRow(row);
+    const result: RowResult = req.shouldStop?.()
+      ? { row, result: "skipped", error: "not attempted: the run was stopped", attempts: [] }
+      : await applyRow(row);
     results.push(result);
     hooks.onRow?.(result);
   }
@@ -233,9 +237,10 @@ async function applyPlan(prepared: Prepared, run: string, req: CleanupRequest, h
     // shows that cleanup saw the resource and why it would not touch it.
     const dependents = dependentsOf(leftover, open.values());
     const refusal =
-      dependents.length > 0
+      provider.vet(leftover) ??
+      (dependents.length > 0
         ? `${row.id} is the source of ${dependents.map((d) => d.id).join(", ")}, which ${dependents.length > 1 ? "are" : "is"} still there`
-        : provider.vet(leftover);
+        : undefined);
     if (refusal !== undefined) {
       const error = `refused: ${refusal}`;
       const id = append(leftover, "failed", 1, error);
@@ -267,7 +272,7 @@ async function applyPlan(prepared: Prepared, run: string, req: CleanupRequest, h
         open.delete(key);
         return { row, result: outcome.result, attempts };
       }
-      if (!willRetry) return { row, result: "failed", error: outcome.error, attempts };
+      if (!willRetry || req.shouldStop?.()) return { row, result: "failed", error: outcome.error, attempts };
       await sleep(Math.min(provider.retryDelayMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
     }
   }

@@ -9,6 +9,7 @@ import { colorEnabled, makeChalk } from "./output.js";
 import { registerProofCommands } from "./commands/proof.js";
 import { registerKeysCommands } from "./commands/keys.js";
 import { registerCleanupCommand } from "./commands/cleanup.js";
+import { registerVerifierPageCommand } from "./commands/verifier-page.js";
 import { VERSION } from "./version.js";
 
 export function buildProgram(): Command {
@@ -37,6 +38,7 @@ Exit codes: 0 verified/ok, 1 invalid, 2 insufficient evidence, 3 leftovers (clea
   registerProofCommands(program);
   registerKeysCommands(program);
   registerCleanupCommand(program);
+  registerVerifierPageCommand(program);
   applyToAll(program, (cmd) => {
     cmd.exitOverride();
     cmd.configureOutput({ outputError: (str, write) => write(str) });

@@ -71,7 +71,8 @@ export async function startPostgres(): Promise<PgServer> {
     uid = Number(id.stdout.trim());
     gid = Number(g.stdout.trim());
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "imladri-pg-"));
+  // As root, under /tmp: the postgres user must be able to reach the folder (TMPDIR may not be).
+  const dir = fs.mkdtempSync(path.join(asRoot ? "/tmp" : os.tmpdir(), "imladri-pg-"));
   if (uid !== undefined && gid !== undefined) fs.chownSync(dir, uid, gid);
   const data = path.join(dir, "data");
 

@@ -15,6 +15,7 @@ export function registerProofExport(proof: Command): void {
     .addOption(new Option("--format <form>", "bundle form (default: jsonl for a .jsonl output, else json)").choices(["json", "jsonl"]))
     .option("--continue <bundle>", "extend an earlier full bundle of the same log: its seeds are reused, so the chain continues")
     .option("--force", "replace an existing output file")
+    .option("--allow-secrets", "export even when the detectors find credentials in the events (they are refused by default)")
     .addHelpText(
       "after",
       `
@@ -24,7 +25,9 @@ Examples:
   imladri proof export --log events.jsonl --key-file signer.jwk --continue proof-monday.json --out proof-tuesday.json
 
 Every event is checked first (strict JSON, schema, unique ids); if any is bad, every bad line is
-listed and nothing is written (exit 65).`,
+listed and nothing is written (exit 65). The redaction detectors scan every event: credentials
+(keys, tokens, passwords in URLs) refuse the export (exit 1, each finding masked) unless
+--allow-secrets; personal data such as e-mail is reported as a warning.`,
     )
     .action(async (opts, cmd: Command) => {
       const { runExport } = await import("../run/export.js");

@@ -7,6 +7,8 @@ export function registerProofVerify(proof: Command): Command {
     .description("recompute every digest, link and signature of a bundle or share and give the verdict")
     .argument("<bundle>", "a bundle or share, JSON or JSON Lines form")
     .option("--key <jwk>", "a trusted public key (JWK file); repeat for more", collect, [])
+    .option("--keyring <file>", "trusted keys from a keyring: its rotation log is replayed and checked first (DESIGN §7)")
+    .option("--root <kid>", "with --keyring: refuse the keyring unless its entry 0 adds this key (pin it in CI)")
     .option("--min-signatures <n>", "valid signatures by distinct trusted keys required (default 1)")
     .option("--require <check>", "an evidence check that must hold: cleanup, decisions, no-elided; repeatable", collect, [])
     .option("--since <earlier>", "check that this bundle extends an earlier one (same chain, its head at its length)")
@@ -15,6 +17,7 @@ export function registerProofVerify(proof: Command): Command {
       `
 Examples:
   imladri proof verify proof.json --key signer.pub.jwk
+  imladri proof verify proof.json --keyring keyring.json --root <kid of its first key>
   imladri proof verify share.jsonl --key signer.pub.jwk --require decisions --json
   imladri proof verify proof-tuesday.json --key signer.pub.jwk --since proof-monday.json
 

@@ -2,10 +2,12 @@ import type { Command } from "commander";
 import { registerProofExport } from "./proof-export.js";
 import { registerProofVerify } from "./proof-verify.js";
 import { registerProofInspect } from "./proof-inspect.js";
+import { registerProofRedact } from "./proof-redact.js";
 
 export function registerProofCommands(program: Command): void {
   const proof = program.command("proof").description("export, verify, inspect and redact proof bundles");
   registerProofExport(proof);
   registerProofVerify(proof);
   registerProofInspect(proof);
+  registerProofRedact(proof);
 }

@@ -14,7 +14,8 @@ import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
 import { disclosedRecords, loadConsistentBundle } from "../bundle-input.js";
 import { printJson, printLine } from "../output.js";
-import type { CommandContext } from "../context.js";
+import { warn, type CommandContext } from "../context.js";
+import { describeLeak, scanRecord, type LeakFinding } from "../../core/detect/scan.js";
 
 export interface ExportOptions {
   log: string;
@@ -27,6 +28,7 @@ export interface ExportOptions {
   format?: BundleFormat;
   continue?: string;
   force?: boolean;
+  allowSecrets?: boolean;
 }
 
 const MAX_LISTED = 50;
@@ -87,6 +89,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
     }
     records.push(r.record);
   }
+  const leaks = refuseSecrets(ctx, logName, records.flatMap((r) => scanRecord(crypto, r)), opts.allowSecrets);
   if (exporter.missingEarlier > 0) {
     throw new CliError(
       ExitCode.dataError,
@@ -108,7 +111,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
 
   const identity = proofIdentity(crypto, statement);
   if (ctx.json) {
-    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: earlier.length });
+    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: earlier.length, leaks });
     return;
   }
   const { c } = ctx;
@@ -116,4 +119,20 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   printLine(`  chain     ${chainId}${earlier.length > 0 ? ` (continues ${earlier.length} earlier events)` : ""}`);
   printLine(`  identity  ${identity}`);
   printLine(`  signed by ${key ? key.kid : c.yellow("nobody (--unsigned): this bundle can never verify")}`);
+}
+
+/**
+ * DESIGN §9: export runs the redaction detectors too, so the full bundle is not a secret store
+ * either. Credentials (severity high) refuse the export, masked, unless --allow-secrets; personal
+ * data (e-mail, card numbers, IBANs) is reported and does not block. Returns what was reported.
+ */
+function refuseSecrets(ctx: CommandContext, logName: string, leaks: LeakFinding[], allowSecrets: boolean | undefined): LeakFinding[] {
+  const secrets = leaks.filter((f) => f.severity === "high");
+  if (secrets.length > 0 && !allowSecrets) {
+    const details = secrets.slice(0, MAX_LISTED).map(describeLeak);
+    if (secrets.length > MAX_LISTED) details.push(`... and ${secrets.length - MAX_LISTED} more`);
+    throw new CliError(ExitCode.invalid, `${logName}: ${secrets.length} secret(s) in the events; nothing was written. Remove them from the log, or give --allow-secrets to export them anyway`, details);
+  }
+  for (const f of leaks) warn(ctx, `${f.severity === "high" ? "secret exported (--allow-secrets)" : "personal data"}: ${describeLeak(f)}`);
+  return leaks;
 }

@@ -9,6 +9,7 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadPublicKeyFile } from "../key-files.js";
 import { loadConsistentBundle } from "../bundle-input.js";
+import { keyringTrustFindings } from "./keys-file.js";
 import { printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
 import type { ChalkInstance } from "chalk";
@@ -18,6 +19,8 @@ export interface VerifyCliOptions {
   minSignatures?: string;
   require: string[];
   since?: string;
+  keyring?: string;
+  root?: string;
 }
 
 export async function runVerify(ctx: CommandContext, bundle: string, opts: VerifyCliOptions): Promise<number> {
@@ -34,10 +37,13 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
     if (k.hadPrivatePart) warn(ctx, `${file} holds a private key; only its public part is used. Give verifiers the public JWK instead.`);
     trust.add({ key: k.key, status: "active", source: file });
   }
+  // DESIGN §7: a keyring's findings (a broken log makes the verdict invalid) go with the bundle's.
+  if (opts.root !== undefined && opts.keyring === undefined) throw new CliError(ExitCode.usage, "--root pins a keyring's first key: give --keyring too");
+  const keyringFindings = opts.keyring === undefined ? [] : keyringTrustFindings(crypto, opts.keyring, opts.root, trust);
   let since: Statement | undefined;
   if (opts.since !== undefined) since = loadConsistentBundle(crypto, opts.since, undefined, "--since bundle").statement;
 
-  const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}) });
+  const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}), extraFindings: keyringFindings });
   readBundleFile(bundle, verifier);
   const report = verifier.result();
   if (ctx.json) printJson({ bundle, ...report });
@@ -55,12 +61,17 @@ function parseMinSignatures(v: string | undefined): number {
 
 export function printReport(c: ChalkInstance, bundle: string, r: VerificationReport): void {
   const verdictText = r.verdict === "verified" ? c.green.bold("verified") : r.verdict === "invalid" ? c.red.bold("invalid") : c.yellow.bold("insufficient_evidence");
-  printLine(`${verdictText}  ${bundle}`);
+  // DESIGN §6: a share says how much it hides right beside the verdict.
+  const e = r.events;
+  const hidden = r.kind === "share" ? c.dim(`  (share: ${e.elided} of ${e.total} events elided, ${e.redactedFields} fields redacted)`) : "";
+  printLine(`${verdictText}  ${bundle}${hidden}`);
   if (r.identity) printLine(`  identity    ${r.identity}`);
   if (r.chain !== undefined) printLine(`  chain       ${r.chain}, ${r.length} events (${r.kind ?? "?"} bundle, ${r.form ?? "?"})`);
   if (r.kind === "share") {
-    const e = r.events;
     printLine(`  hidden      ${e.elided} of ${e.total} events elided, ${e.redactedFields} fields redacted in ${e.partial} events`);
+    const redactors = r.redactorSignatures ?? [];
+    const shown = redactors.map((s) => `${s.kid ?? "?"} (${s.status === "valid" ? `valid, ${s.source}` : s.status})`);
+    printLine(`  redactor    ${shown.length ? shown.join(", ") : c.dim("unsigned redaction")} ${c.dim("(never counted toward --min-signatures)")}`);
   }
   const valid = r.signatures.filter((s) => s.status === "valid");
   printLine(`  signatures  ${r.validSignatures} valid by trusted keys (${r.minSignatures} required)${valid.length ? ": " + valid.map((s) => `${s.kid} (${s.source})`).join(", ") : ""}`);

@@ -185,10 +185,14 @@ export const TEXT_DETECTORS: readonly TextDetector[] = [
   },
 ];
 
-/** Card numbers are written in one style: no separators, or groups split by one kind. */
+/** Card numbers are printed without separators or in the networks' groupings, with one separator kind. */
+const CARD_GROUPINGS = new Set(["4,4,4,4", "4,4,4,4,3", "4,6,5", "4,6,4", "4,4,4,1", "4,4,4,2", "4,4,4,3"]);
+
 function consistentSeparators(text: string): boolean {
   const seps = new Set(text.replace(/[0-9]/g, ""));
-  return seps.size <= 1;
+  if (seps.size === 0) return true;
+  if (seps.size > 1) return false;
+  return CARD_GROUPINGS.has(text.split(/[ -]/).map((g) => g.length).join(","));
 }
 
 /** Every detector id, text and object-level, for `--json` and docs. */

@@ -133,3 +133,8 @@ const ZERO = new Uint8Array(32);
 export function severityRank(s: Severity): number {
   return s === "high" ? 0 : s === "medium" ? 1 : 2;
 }
+
+/** One line for a person: where, what, the masked preview and the id (never the value). */
+export function describeLeak(f: LeakFinding): string {
+  return `seq ${f.seq} ${f.pointer === "" ? "(event)" : f.pointer}: ${f.detector} (${f.severity}) ${f.preview}  id ${f.id}`;
+}

@@ -10,22 +10,85 @@
  * without re-signing and without exposing a guessable hash.
  */
 import type { CryptoProvider } from "../crypto/provider.js";
-import { canonicalBytes } from "../json/canonical.js";
+import { canonicalize } from "../json/canonical.js";
 import { appendPointer, type JsonPointer, ROOT_POINTER } from "../json/pointer.js";
 import type { JsonValue } from "../json/value.js";
-import { toHex } from "../encoding/hex.js";
-import { utf8 } from "../encoding/utf8.js";
 
 export const SALT_BYTES = 16;
 export const SEED_BYTES = 32;
 
-const TAG_LEAF = Uint8Array.of(0x00);
-const TAG_OBJECT = Uint8Array.of(0x01);
-const TAG_ARRAY = Uint8Array.of(0x02);
+const TAG_LEAF = 0x00;
+const TAG_OBJECT = 0x01;
+const TAG_ARRAY = 0x02;
+
+/*
+ * Every node of every event is hashed (DESIGN §4: about 100 SHA-256 calls for a 1 KB event), so the
+ * hash inputs are assembled in one reused buffer instead of as strings and byte arrays per node:
+ * tag, salt and JCS text for a leaf; the member names and the children's hex digests for a
+ * container. The buffer is only written right before a hash, after every nested call for that node
+ * has returned, so recursion never overwrites a pending input. An input larger than the buffer
+ * (a very long string, an object with thousands of members) gets a one-off buffer.
+ */
+const SCRATCH_BYTES = 64 * 1024;
+const scratch = new Uint8Array(SCRATCH_BYTES);
+const encoder = new TextEncoder();
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+/** `"` + 64 hex digits + `"` of a child digest in a container body. */
+const QUOTED_HEX = 66;
+
+function bufferFor(n: number): Uint8Array {
+  return n <= SCRATCH_BYTES ? scratch : new Uint8Array(n);
+}
+
+/** Writes `s` as UTF-8 at `o` (room for 3 bytes per UTF-16 unit is the caller's); returns the end. */
+function writeText(buf: Uint8Array, o: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return o + encoder.encodeInto(s, buf.subarray(o)).written;
+    buf[o + i] = c;
+  }
+  return o + n;
+}
+
+/** True when JSON writes `s` as `"` + s + `"`: printable ASCII without `"` or `\`. */
+function plainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** Writes JCS(s) of a string at `o` (room for 6 bytes per UTF-16 unit + 2 is the caller's). */
+function writeJsonString(buf: Uint8Array, o: number, s: string): number {
+  if (!plainAscii(s)) return writeText(buf, o, canonicalize(s));
+  buf[o++] = 0x22;
+  for (let i = 0; i < s.length; i++) buf[o++] = s.charCodeAt(i);
+  buf[o++] = 0x22;
+  return o;
+}
+
+function writeQuotedHex(buf: Uint8Array, o: number, digest: Uint8Array): number {
+  buf[o++] = 0x22;
+  for (let i = 0; i < digest.length; i++) {
+    const b = digest[i]!;
+    buf[o++] = HEX_CODES[b >> 4]!;
+    buf[o++] = HEX_CODES[b & 15]!;
+  }
+  buf[o++] = 0x22;
+  return o;
+}
 
 /** DESIGN §4: the salt of the leaf at pointer p, derived from the event's seed. */
 export function seedSalt(crypto: CryptoProvider, seed: Uint8Array, p: JsonPointer): Uint8Array {
-  return crypto.sha256Parts([seed, utf8(p)]).subarray(0, SALT_BYTES);
+  const buf = bufferFor(seed.length + 3 * p.length);
+  buf.set(seed, 0);
+  const end = writeText(buf, seed.length, p);
+  const salt = crypto.sha256(buf.subarray(0, end)).subarray(0, SALT_BYTES);
+  // The seed is in the bundle anyway, but a shared buffer should not keep one lying around.
+  buf.fill(0, 0, seed.length);
+  return salt;
 }
 
 /**
@@ -51,31 +114,69 @@ const ZERO_SALT = new Uint8Array(SALT_BYTES);
 export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source: DigestSource): Uint8Array {
   const stand = source.redacted(p);
   if (stand !== undefined) return stand;
-  if (v === null || typeof v !== "object") {
-    let salt = source.salt(p);
-    if (salt === undefined) {
-      source.missingSalt?.(p);
-      salt = ZERO_SALT;
-    }
-    return crypto.sha256Parts([TAG_LEAF, salt, canonicalBytes(v)]);
-  }
+  if (v === null || typeof v !== "object") return leafDigest(crypto, v, p, source);
   if (Array.isArray(v)) {
-    let body = "[";
-    for (let i = 0; i < v.length; i++) {
-      if (i > 0) body += ",";
-      body += '"' + toHex(nodeDigest(crypto, v[i]!, appendPointer(p, i), source)) + '"';
+    const n = v.length;
+    const children: Uint8Array[] = new Array<Uint8Array>(n);
+    for (let i = 0; i < n; i++) children[i] = nodeDigest(crypto, v[i]!, appendPointer(p, i), source);
+    // H(0x02 || JCS([hex, ...]))
+    const buf = bufferFor(3 + n * (QUOTED_HEX + 1));
+    let o = 0;
+    buf[o++] = TAG_ARRAY;
+    buf[o++] = 0x5b; // [
+    for (let i = 0; i < n; i++) {
+      if (i > 0) buf[o++] = 0x2c; // ,
+      o = writeQuotedHex(buf, o, children[i]!);
     }
-    return crypto.sha256Parts([TAG_ARRAY, utf8(body + "]")]);
+    buf[o++] = 0x5d; // ]
+    return crypto.sha256(buf.subarray(0, o));
   }
   // JCS sorts member names by UTF-16 code units, which is what Array.prototype.sort does.
   const names = Object.keys(v).sort();
-  let body = "{";
-  for (let i = 0; i < names.length; i++) {
+  const n = names.length;
+  const children: Uint8Array[] = new Array<Uint8Array>(n);
+  let size = 3;
+  for (let i = 0; i < n; i++) {
     const k = names[i]!;
-    if (i > 0) body += ",";
-    body += JSON.stringify(k) + ':"' + toHex(nodeDigest(crypto, v[k]!, appendPointer(p, k), source)) + '"';
+    children[i] = nodeDigest(crypto, v[k]!, appendPointer(p, k), source);
+    size += 6 * k.length + 2 + 1 + QUOTED_HEX + 1;
   }
-  return crypto.sha256Parts([TAG_OBJECT, utf8(body + "}")]);
+  // H(0x01 || JCS({name: hex, ...}))
+  const buf = bufferFor(size);
+  let o = 0;
+  buf[o++] = TAG_OBJECT;
+  buf[o++] = 0x7b; // {
+  for (let i = 0; i < n; i++) {
+    if (i > 0) buf[o++] = 0x2c; // ,
+    o = writeJsonString(buf, o, names[i]!);
+    buf[o++] = 0x3a; // :
+    o = writeQuotedHex(buf, o, children[i]!);
+  }
+  buf[o++] = 0x7d; // }
+  return crypto.sha256(buf.subarray(0, o));
+}
+
+/** H(0x00 || salt(p) || JCS(v)) for a string, number, boolean or null. */
+function leafDigest(crypto: CryptoProvider, v: string | number | boolean | null, p: JsonPointer, source: DigestSource): Uint8Array {
+  let salt = source.salt(p);
+  if (salt === undefined) {
+    source.missingSalt?.(p);
+    salt = ZERO_SALT;
+  }
+  let buf: Uint8Array;
+  let o = 1 + SALT_BYTES;
+  if (typeof v === "string") {
+    buf = bufferFor(o + 6 * v.length + 2);
+    o = writeJsonString(buf, o, v);
+  } else {
+    // canonicalize refuses what JSON cannot hold (NaN, Infinity); numbers, booleans and null are ASCII.
+    const text = canonicalize(v);
+    buf = bufferFor(o + text.length);
+    for (let i = 0; i < text.length; i++) buf[o++] = text.charCodeAt(i);
+  }
+  buf[0] = TAG_LEAF;
+  buf.set(salt, 1);
+  return crypto.sha256(buf.subarray(0, o));
 }
 
 /** digest(event) = N(event, "") for a disclosed record. */

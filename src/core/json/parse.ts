@@ -63,7 +63,7 @@ export interface ParseJsonOptions {
 
 const DEFAULT_MAX_DEPTH = 64;
 // The parser recurses once per level; this bound keeps a caller's maxDepth clear of the call stack.
-const MAX_ALLOWED_DEPTH = 4096;
+const MAX_ALLOWED_DEPTH = 1024;
 // Any digit string of at most 15 digits is below 2^53 and is accumulated exactly.
 const MAX_EXACT_DIGITS = 15;
 // 10^0 .. 10^22: every one is an exact double (Clinger's fast path, see parseNumber).
@@ -71,6 +71,8 @@ const POW10 = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
   1e21, 1e22,
 ];
+// V8 shares memory with the parent for slices of at least this many characters (see detach).
+const MIN_SHARED_SLICE = 13;
 const NAME_CACHE_SIZE = 1024;
 const MAX_CACHED_NAME = 32;
 /** Interned member names by hash slot; a miss only costs a slice (see parseName). */
@@ -394,11 +396,12 @@ function parseName(d: number): string {
   return name;
 }
 
-/** The engine's interned copy of `s` (property names read back from an object are interned). */
+/**
+ * The engine's interned copy of `s`: property names read back from an object are interned. A
+ * computed name in a literal defines an own property, so even "__proto__" comes back unchanged.
+ */
 function intern(s: string): string {
-  const o: Record<string, number> = {};
-  o[s] = 0;
-  return Object.keys(o)[0]!;
+  return Object.keys({ [s]: 0 })[0]!;
 }
 
 /**
@@ -416,7 +419,7 @@ function parseString(d: number, isName: boolean): string {
     }
     if (c === 0x22) {
       pos = p + 1;
-      return src.slice(start, p);
+      return p - start < MIN_SHARED_SLICE ? src.slice(start, p) : detach(src.slice(start, p));
     }
     if (c >= 0xd800) {
       if (c >= 0xe000) {
@@ -453,7 +456,8 @@ function parseStringSlow(start: number, p: number, d: number, isName: boolean): 
     if (c === 0x22) {
       if (pendingAt >= 0) loneSurrogate(pendingUnit, pendingAt, d, isName);
       pos = p + 1;
-      return out + src.slice(runStart, p);
+      out += src.slice(runStart, p);
+      return out.length < MIN_SHARED_SLICE ? out : detach(out);
     }
     let unit: number;
     const at = p;
@@ -505,6 +509,16 @@ function parseStringSlow(start: number, p: number, d: number, isName: boolean): 
       loneSurrogate(pendingUnit, pendingAt, d, isName);
     }
   }
+}
+
+/**
+ * A copy of `s` that shares no memory with the input. In V8 a slice of 13 or more characters
+ * (and a concatenation holding one) keeps its whole parent string alive, so an event id kept
+ * from each line of a log would keep the whole log in memory; JSON.parse makes copies too.
+ * Prepending a character makes a rope; slicing the rope flattens it into a fresh string.
+ */
+function detach(s: string): string {
+  return (" " + s).slice(1);
 }
 
 function hex4(p: number): number {

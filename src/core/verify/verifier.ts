@@ -18,6 +18,7 @@ import { checkHeader } from "./steps/header.js";
 import { checkRecord } from "./steps/record.js";
 import { checkSignatures, type SignatureOutcome } from "./steps/signatures.js";
 import { checkRedactionBlock } from "./steps/redaction.js";
+import { RecordsDigest } from "../redact/block.js";
 import { EvidenceCollector, type EvidenceCheck } from "./steps/evidence.js";
 
 export interface VerifyOptions {
@@ -42,6 +43,8 @@ export interface VerificationReport {
   length?: number;
   events: { total: number; disclosed: number; partial: number; elided: number; redactedFields: number };
   signatures: SignatureOutcome[];
+  /** A share's redactor signatures (DESIGN §6): reported, never counted toward minSignatures. */
+  redactorSignatures?: SignatureOutcome[];
   validSignatures: number;
   minSignatures: number;
   findings: Finding[];
@@ -54,6 +57,8 @@ export class Verifier implements BundleSink {
   private statement: Statement | undefined;
   private signatures: JsonValue[] | undefined;
   private redaction: JsonObject | undefined;
+  /** H(JCS(records)) for a share's redactor signatures, fed as records stream by (DESIGN §6). */
+  private recordsDigest: RecordsDigest | undefined;
   private chain: ChainBuilder | undefined;
   private chainBroken = false;
   private sinceLink: Uint8Array | undefined;
@@ -75,11 +80,14 @@ export class Verifier implements BundleSink {
     this.statement = h.statement;
     this.signatures = h.signatures;
     this.redaction = h.redaction;
+    const redactorSignatures = h.redaction?.signatures;
+    if (Array.isArray(redactorSignatures) && redactorSignatures.length > 0) this.recordsDigest = new RecordsDigest(this.options.crypto);
     if (h.statement) this.chain = new ChainBuilder(this.options.crypto, h.statement.chain);
   }
 
   record(record: JsonValue, index: number, line?: number): void {
     const { crypto } = this.options;
+    this.recordsDigest?.push(record);
     const r = checkRecord(crypto, record, index, this.kind, line);
     this.findings.push(...r.findings);
     this.counts.total++;
@@ -99,6 +107,8 @@ export class Verifier implements BundleSink {
     if (finding.seq !== undefined) {
       this.counts.total++;
       this.chainBroken = true;
+      // An unreadable record has no JCS: the records digest cannot be computed.
+      this.recordsDigest = undefined;
     }
   }
 
@@ -147,7 +157,18 @@ export class Verifier implements BundleSink {
       }
       findings.push(...this.signatureSufficiency(validSignatures, minSignatures, signatures));
     }
-    if (this.redaction) findings.push(...checkRedactionBlock(crypto, this.redaction, digest));
+    let redactorSignatures: SignatureOutcome[] | undefined;
+    if (this.redaction) {
+      const { total: events, disclosed, partial, elided, redactedFields } = this.counts;
+      const r = checkRedactionBlock(crypto, this.redaction, {
+        ...(digest !== undefined ? { statementDigest: digest } : {}),
+        counts: { events, disclosed, partial, elided, redactedFields },
+        ...(this.recordsDigest ? { eventsDigest: this.recordsDigest.digest() } : {}),
+        trust: this.options.trust,
+      });
+      findings.push(...r.findings);
+      redactorSignatures = r.signatures;
+    }
     for (const [type, n] of this.unknownTypes) {
       findings.push({ code: "event.unknown-type", effect: "info", message: `${n} event(s) of unknown type "${type}" (accepted: the runtime may be newer than this tool)` });
     }
@@ -161,6 +182,7 @@ export class Verifier implements BundleSink {
       minSignatures,
       findings,
     };
+    if (redactorSignatures) report.redactorSignatures = redactorSignatures;
     if (digest) report.identity = "sha256:" + digest;
     if (this.kind) report.kind = this.kind;
     if (this.form) report.form = this.form;

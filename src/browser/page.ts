@@ -1,0 +1,449 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The verifier page's main thread: it takes the files, hands them to the worker, and draws what
+ * comes back. It verifies nothing itself: every verdict, finding and timeline row comes from the
+ * core running in the worker (./worker.ts). Everything read from a bundle is put on the page as
+ * text (textContent), never as markup, and the CSP would refuse any script it smuggled in.
+ */
+import type { Summary } from "../core/inspect/summary.js";
+import { appendPointer, ROOT_POINTER, type JsonPointer } from "../core/json/pointer.js";
+import { isJsonArray, isJsonObject, type JsonValue } from "../core/json/value.js";
+import type { Finding, Verdict } from "../core/verify/finding.js";
+import type { VerificationReport } from "../core/verify/verifier.js";
+import type { EvidenceCheck } from "../core/verify/steps/evidence.js";
+import type { KeyNote, ResultMessage, ToPage, ToWorker, TimelineRow } from "./protocol.js";
+
+/** The worker's bundled code, put here by scripts/build-page.mjs (esbuild `define`). */
+declare const __IMLADRI_WORKER_SOURCE__: string;
+
+const ROWS_PER_PAGE = 100;
+/**
+ * Shown wherever a share hides a value: the core's REDACTED, sent by the worker (importing it here
+ * would pull the schema validators into the main-thread script as well).
+ */
+let redactedLabel = "";
+/** Findings drawn at once; the rest on request (a broken bundle can have one per event). */
+const FINDINGS_AT_ONCE = 300;
+
+const VERDICT_TEXT: Record<Verdict, string> = {
+  verified: "Every event digest, every link of the chain and the signed statement check out, with enough valid signatures by the keys you trust.",
+  invalid: "Something differs from what was signed, a trusted key's signature fails, a key is revoked, or the file is not a well-formed bundle. Do not rely on its contents.",
+  insufficient_evidence: "Everything is consistent, but the evidence is not enough: no signature by a key you trust (give the signer's public key), or a required check is unmet.",
+};
+const VERDICT_EXIT: Record<Verdict, number> = { verified: 0, invalid: 1, insufficient_evidence: 2 };
+
+function $(id: string): HTMLElement {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the page is missing #${id}`);
+  return el;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (className) e.className = className;
+  return e;
+}
+
+function setState(state: "idle" | "verifying" | "done" | "refused" | "failed"): void {
+  document.body.dataset.state = state;
+}
+
+const number = (n: number) => n.toLocaleString("en-US");
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+let bundleFile: File | undefined;
+const keyFiles: File[] = [];
+let workerUrl: string | undefined;
+let worker: Worker | undefined;
+let run = 0;
+
+function chooseBundle(files: readonly File[]): void {
+  const f = files[0];
+  if (!f) return;
+  bundleFile = f;
+  $("bundle-name").textContent = `${f.name} (${number(f.size)} bytes)${files.length > 1 ? ` — ${files.length - 1} more file(s) ignored: one bundle at a time` : ""}`;
+  start();
+}
+
+function addKeys(files: readonly File[]): void {
+  if (files.length === 0) return;
+  keyFiles.push(...files);
+  drawKeys();
+  if (bundleFile) start();
+}
+
+function drawKeys(): void {
+  const list = $("key-list");
+  list.replaceChildren();
+  if (keyFiles.length === 0) {
+    list.append(el("li", "No key: signatures cannot be trusted, so the best verdict is insufficient_evidence.", "none"));
+    return;
+  }
+  keyFiles.forEach((f, i) => {
+    const li = el("li", f.name);
+    const remove = el("button", "remove");
+    remove.type = "button";
+    remove.addEventListener("click", () => {
+      keyFiles.splice(i, 1);
+      drawKeys();
+      if (bundleFile) start();
+    });
+    li.append(remove);
+    list.append(li);
+  });
+}
+
+function options(): { minSignatures: number; require: EvidenceCheck[]; root?: string } | string {
+  const raw = ($("min-signatures") as HTMLInputElement).value.trim();
+  // The CLI's --min-signatures rule: lacking evidence never yields "verified".
+  if (!/^[1-9][0-9]{0,5}$/.test(raw)) return `Valid signatures required: ${JSON.stringify(raw)} is not a whole number of at least 1.`;
+  const require = [...document.querySelectorAll<HTMLInputElement>('input[name="require"]:checked')].map((i) => i.value as EvidenceCheck);
+  const root = ($("root") as HTMLInputElement).value.trim();
+  return { minSignatures: Number(raw), require, ...(root ? { root } : {}) };
+}
+
+function wireDrop(zoneId: string, onFiles: (files: File[]) => void): void {
+  const zone = $(zoneId);
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    onFiles([...(e.dataTransfer?.files ?? [])]);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the worker
+
+function newWorker(): Worker {
+  // A Blob URL of inlined code: works from file://, where a worker script file could not load.
+  workerUrl ??= URL.createObjectURL(new Blob([__IMLADRI_WORKER_SOURCE__], { type: "text/javascript" }));
+  return new Worker(workerUrl, { name: "imladri-verifier" });
+}
+
+async function start(): Promise<void> {
+  if (!bundleFile) return;
+  const mine = ++run;
+  // A new input cancels the run in progress: its worker is stopped, its answers are never drawn.
+  worker?.terminate();
+  worker = undefined;
+  $("result").hidden = true;
+  showNotes([]);
+  const opts = options();
+  if (typeof opts === "string") {
+    showNotes([{ file: "options", level: "error", message: opts }]);
+    setState("refused");
+    return;
+  }
+  setState("verifying");
+  showProgress("reading", 0, undefined);
+  let request: ToWorker;
+  try {
+    const bundle = { name: bundleFile.name, bytes: await bundleFile.arrayBuffer() };
+    const keys = await Promise.all(keyFiles.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+    request = { type: "verify", bundle, keys, ...opts };
+  } catch (e) {
+    return fail(`cannot read the file: ${String(e)}`);
+  }
+  if (mine !== run) return;
+  let w: Worker;
+  try {
+    w = newWorker();
+  } catch (e) {
+    return fail(`this browser refused to start the verification worker (${String(e)})`);
+  }
+  worker = w;
+  w.onmessage = (e: MessageEvent<ToPage>) => {
+    if (w === worker) onWorkerMessage(e.data);
+  };
+  w.onerror = (e) => {
+    if (w === worker) fail(`the verification worker stopped: ${e.message || "unknown error"}`);
+  };
+  w.postMessage(request, [request.bundle.bytes, ...request.keys.map((k) => k.bytes)]);
+}
+
+function onWorkerMessage(msg: ToPage): void {
+  switch (msg.type) {
+    case "progress":
+      return showProgress(msg.phase, msg.done, msg.total);
+    case "refused":
+      $("progress-section").hidden = true;
+      showNotes(msg.notes);
+      setState("refused");
+      return;
+    case "result":
+      $("progress-section").hidden = true;
+      showNotes(msg.notes);
+      showResult(msg);
+      setState("done");
+      return;
+    case "rows":
+      return drawRows(msg.offset, msg.rows);
+    case "failure":
+      return fail(msg.message);
+  }
+}
+
+function fail(message: string): void {
+  $("progress-section").hidden = true;
+  showNotes([{ file: "page", level: "error", message: `No verdict: ${message}` }]);
+  setState("failed");
+}
+
+function showProgress(phase: "reading" | "checking", done: number, total: number | undefined): void {
+  $("progress-section").hidden = false;
+  const bar = $("progress") as HTMLProgressElement;
+  if (phase === "checking" && total !== undefined && total > 0) {
+    bar.max = total;
+    bar.value = Math.min(done, total);
+    $("progress-text").textContent = `Checking events: ${number(done)} of ${number(total)}`;
+  } else {
+    bar.removeAttribute("value");
+    $("progress-text").textContent = phase === "reading" ? "Reading the file…" : `Checking events: ${number(done)}`;
+  }
+}
+
+function showNotes(notes: readonly KeyNote[]): void {
+  const box = $("notes");
+  box.replaceChildren(...notes.map((n) => el("p", `${n.file}: ${n.message}`, `note-${n.level}`)));
+  box.hidden = notes.length === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The result
+
+let rowCount = 0;
+let pageOffset = 0;
+
+function showResult(msg: ResultMessage): void {
+  const r = msg.report;
+  redactedLabel = msg.redactedLabel;
+  $("result").hidden = false;
+  const verdict = $("verdict");
+  verdict.className = `verdict ${r.verdict}`;
+  verdict.dataset.verdict = r.verdict;
+  $("verdict-word").textContent = r.verdict;
+  $("verdict-explain").textContent = `${VERDICT_TEXT[r.verdict]} (The command line would exit ${VERDICT_EXIT[r.verdict]}.)`;
+  drawFacts(r);
+  drawFindings(r.findings, FINDINGS_AT_ONCE);
+  drawSummary(msg.summary);
+  rowCount = msg.rows;
+  $("timeline-count").textContent = `(${number(rowCount)} records)`;
+  requestRows(0);
+}
+
+function addFact(list: HTMLElement, label: string, value: string | Node, mono = false): void {
+  const dd = el("dd");
+  if (mono) dd.className = "mono";
+  if (typeof value === "string") dd.textContent = value;
+  else dd.append(value);
+  list.append(el("dt", label), dd);
+}
+
+function drawFacts(r: VerificationReport): void {
+  const list = $("facts");
+  list.replaceChildren();
+  addFact(list, "identity", r.identity ?? "none: the bundle has no well-formed statement", true);
+  list.lastElementChild!.id = "identity";
+  if (r.chain !== undefined) addFact(list, "chain", `${r.chain}, ${number(r.length ?? 0)} events (${r.kind ?? "?"} bundle, ${r.form === "jsonl" ? "JSON Lines" : "JSON"})`);
+  if (r.kind === "share") {
+    const e = r.events;
+    addFact(list, "hidden", `${number(e.elided)} of ${number(e.total)} events elided, ${number(e.redactedFields)} fields redacted in ${number(e.partial)} events`);
+  }
+  const sigs = el("div");
+  sigs.append(el("div", `${r.validSignatures} valid by trusted keys (${r.minSignatures} required)`));
+  for (const s of r.signatures) {
+    sigs.append(el("div", `#${s.index} ${s.status}${s.kid ? ` · key ${s.kid}` : ""}${s.source ? ` · from ${s.source}` : ""}`, "mono"));
+  }
+  addFact(list, "signatures", sigs);
+  if (r.kind === "share") {
+    const redactors = r.redactorSignatures ?? [];
+    const text = redactors.length ? redactors.map((s) => `${s.kid ?? "?"} (${s.status === "valid" ? `valid, ${s.source}` : s.status})`).join(", ") : "unsigned redaction";
+    addFact(list, "redactor", `${text} (never counted toward the signatures required)`);
+  }
+}
+
+function drawFindings(findings: readonly Finding[], limit: number): void {
+  $("findings-count").textContent = `(${number(findings.length)})`;
+  const body = $("findings").querySelector("tbody")!;
+  body.replaceChildren();
+  if (findings.length === 0) {
+    const td = el("td", "No findings.");
+    td.colSpan = 6;
+    const tr = el("tr");
+    tr.append(td);
+    body.append(tr);
+  }
+  for (const f of findings.slice(0, limit)) {
+    const tr = el("tr");
+    tr.dataset.code = f.code;
+    if (f.seq !== undefined) tr.dataset.seq = String(f.seq);
+    const effect = el("td");
+    effect.append(el("span", f.effect, `effect effect-${f.effect}`));
+    tr.append(effect, el("td", f.code, "mono"), el("td", f.seq !== undefined ? String(f.seq) : "", "num"), el("td", f.line !== undefined ? String(f.line) : "", "num"), el("td", f.pointer ?? "", "mono"), el("td", f.message));
+    body.append(tr);
+  }
+  const more = $("findings-more");
+  more.hidden = findings.length <= limit;
+  const button = $("findings-all");
+  button.textContent = `Show all ${number(findings.length)} findings`;
+  button.onclick = () => drawFindings(findings, findings.length);
+}
+
+function counts(m: Record<string, number>): string {
+  return Object.entries(m).sort().map(([k, n]) => `${k} ${number(n)}`).join(", ") || "-";
+}
+
+function drawSummary(s: Summary): void {
+  const list = $("summary");
+  list.replaceChildren();
+  const claimed = s.statementLength !== undefined && s.statementLength !== s.records ? ` but the statement says ${number(s.statementLength)}` : "";
+  addFact(list, "records", `${number(s.records)}${claimed}`);
+  if (s.kind === "share") addFact(list, "hidden", `${number(s.elided)} events elided, ${number(s.redactedFields)} fields ${redactedLabel} in ${number(s.partial)} events`);
+  addFact(list, "time", `${s.firstTs ?? "?"} .. ${s.lastTs ?? "?"}`);
+  addFact(list, "actors", (s.actors.map((a) => `${a.tenant}/${a.agent} (${number(a.events)})`).join(", ") || "-") + (s.users ? `; ${s.users} distinct user(s)` : ""));
+  addFact(list, "types", counts(s.byType));
+  addFact(list, "decisions", counts(s.decisions));
+  if (s.blocked.length > 0) {
+    const ul = el("ul");
+    for (const b of s.blocked) ul.append(el("li", `seq ${b.seq}${b.ts ? ` ${b.ts}` : ""}  ${b.tool}: ${b.reason}${b.policy ? ` (policy ${b.policy})` : ""}`));
+    addFact(list, "blocked", ul);
+  }
+  if (s.resources.length > 0) {
+    const ul = el("ul");
+    const stateText = { left: "left running", failed: "destroy failed", destroyed: "destroyed", "destroyed-only": "destroyed (created earlier)" } as const;
+    for (const r of s.resources) {
+      const seqs = [r.createdSeq !== undefined ? `created seq ${r.createdSeq}` : "", r.destroyedSeq !== undefined ? `destroyed seq ${r.destroyedSeq}` : ""].filter(Boolean).join(", ");
+      ul.append(el("li", `${r.kind} ${r.id}${r.provider ? ` (${r.provider})` : ""}: ${stateText[r.state]}${seqs ? ` — ${seqs}` : ""}`));
+    }
+    addFact(list, "resources", ul);
+  }
+  if (s.unknownTypes.length > 0) addFact(list, "unknown types", `${s.unknownTypes.join(", ")} (types this version does not know)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The timeline, a page of rows at a time (the worker holds the records)
+
+function requestRows(offset: number): void {
+  pageOffset = Math.max(0, Math.min(offset, Math.max(0, rowCount - 1)));
+  pageOffset -= pageOffset % ROWS_PER_PAGE;
+  worker?.postMessage({ type: "rows", offset: pageOffset, limit: ROWS_PER_PAGE } satisfies ToWorker);
+}
+
+function drawRows(offset: number, rows: readonly TimelineRow[]): void {
+  if (offset !== pageOffset) return;
+  $("page-label").textContent = rowCount === 0 ? "no events" : `seq ${number(offset)}–${number(offset + rows.length - 1)} of ${number(rowCount)}`;
+  ($("page-prev") as HTMLButtonElement).disabled = offset === 0;
+  ($("page-next") as HTMLButtonElement).disabled = offset + ROWS_PER_PAGE >= rowCount;
+  $("pager").hidden = rowCount <= ROWS_PER_PAGE;
+  const body = $("timeline").querySelector("tbody")!;
+  body.replaceChildren(...rows.map(drawRow));
+}
+
+function drawRow(row: TimelineRow): HTMLTableRowElement {
+  const tr = el("tr");
+  tr.dataset.seq = String(row.seq);
+  tr.dataset.form = row.form;
+  if (row.worst) tr.classList.add(`row-${row.worst}`);
+  if (row.form === "elided") tr.classList.add("elided");
+  const what = el("td");
+  const tags = el("div");
+  if (row.form === "elided") tags.append(el("span", "elided", "tag tag-elided"));
+  if (row.redacted.length > 0) tags.append(el("span", `${row.redacted.length} redacted`, "tag tag-redacted"));
+  if (row.form === "unreadable") tags.append(el("span", "unreadable", "tag tag-problem"));
+  for (const code of row.codes) tags.append(el("span", code, row.worst === "invalid" ? "tag tag-problem" : "tag tag-note"));
+  if (tags.childElementCount > 0) what.append(tags);
+  if (row.form === "elided") {
+    what.append(el("span", `The share hides this whole event; its digest ${row.digest ?? "?"} still links the chain.`));
+  } else if (row.form === "unreadable") {
+    what.append(el("span", "This record cannot be read: see the findings for this seq."));
+  }
+  for (const f of row.facts) {
+    const span = el("span", undefined, "fact");
+    span.append(el("b", `${f.label} `));
+    span.append(f.redacted && f.text === redactedLabel ? el("span", f.text, "redacted") : document.createTextNode(f.text));
+    what.append(span);
+  }
+  const details = el("td");
+  if (row.event !== undefined) {
+    const d = el("details", undefined, "event");
+    d.append(el("summary", "show"));
+    const event = row.event;
+    const hidden = new Set(row.redacted);
+    d.addEventListener("toggle", () => {
+      if (d.open && d.childElementCount === 1) d.append(renderJson(event, hidden));
+    }, { once: false });
+    details.append(d);
+  }
+  tr.append(el("td", String(row.seq), "num"), el("td", row.ts ?? "", "mono nowrap"), el("td", row.type ?? (row.form === "elided" ? "(elided)" : ""), "mono nowrap"), el("td", row.actor ?? ""), what, details);
+  return tr;
+}
+
+/** The event as indented JSON, with every redacted pointer shown as a marked `[redacted]`. */
+function renderJson(value: JsonValue, hidden: ReadonlySet<string>): HTMLPreElement {
+  const pre = el("pre", undefined, "json");
+  const text = (t: string) => pre.append(document.createTextNode(t));
+  const walk = (v: JsonValue, p: JsonPointer, indent: string) => {
+    if (hidden.has(p)) {
+      pre.append(el("span", redactedLabel, "redacted"));
+      return;
+    }
+    if (isJsonArray(v) || isJsonObject(v)) {
+      const entries: [string | number, JsonValue][] = isJsonArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+      const [open, close] = isJsonArray(v) ? ["[", "]"] : ["{", "}"];
+      if (entries.length === 0) return text(open + close);
+      text(open + "\n");
+      entries.forEach(([k, x], i) => {
+        text(indent + "  " + (typeof k === "string" ? JSON.stringify(k) + ": " : ""));
+        walk(x, appendPointer(p, k), indent + "  ");
+        text((i < entries.length - 1 ? "," : "") + "\n");
+      });
+      text(indent + close);
+      return;
+    }
+    text(JSON.stringify(v));
+  };
+  walk(value, ROOT_POINTER, "");
+  return pre;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wiring
+
+function init(): void {
+  // A file dropped outside the two zones must not make the browser open it in place of the page.
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => e.preventDefault());
+  wireDrop("bundle-drop", chooseBundle);
+  wireDrop("keys-drop", addKeys);
+  const bundleInput = $("bundle-input") as HTMLInputElement;
+  bundleInput.addEventListener("change", () => {
+    chooseBundle([...(bundleInput.files ?? [])]);
+    bundleInput.value = "";
+  });
+  const keysInput = $("keys-input") as HTMLInputElement;
+  keysInput.addEventListener("change", () => {
+    addKeys([...(keysInput.files ?? [])]);
+    keysInput.value = "";
+  });
+  for (const input of document.querySelectorAll<HTMLInputElement>("#options input")) {
+    input.addEventListener("change", () => void start());
+  }
+  $("page-prev").addEventListener("click", () => requestRows(pageOffset - ROWS_PER_PAGE));
+  $("page-next").addEventListener("click", () => requestRows(pageOffset + ROWS_PER_PAGE));
+  const goto = $("page-goto") as HTMLInputElement;
+  goto.addEventListener("change", () => {
+    const seq = Number(goto.value);
+    if (Number.isSafeInteger(seq) && seq >= 0) requestRows(seq);
+  });
+}
+
+init();

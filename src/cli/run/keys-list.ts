@@ -1,0 +1,39 @@
+/**
+ * `imladri keys list`: the keys as the log derives them, and whether the log verifies. Exit 0
+ * when it does, 1 when it does not (DESIGN §8: a malformed keyring is `invalid`), with every
+ * finding.
+ */
+import { printJson, printLine } from "../output.js";
+import type { CommandContext } from "../context.js";
+import { formatFinding } from "./verify.js";
+import { parseRoot, readKeyringFile } from "./keys-file.js";
+import { keyLines } from "./keys-output.js";
+
+export interface KeysListOptions {
+  keyring: string;
+  root?: string;
+}
+
+export async function runKeysList(ctx: CommandContext, opts: KeysListOptions): Promise<number> {
+  const { replay } = readKeyringFile(ctx.crypto, opts.keyring, parseRoot(opts.root));
+  const keys = replay.keys.map((k) => k.jwk);
+  const code = replay.ok ? 0 : 1;
+  if (ctx.json) {
+    printJson({ keyring: opts.keyring, verifies: replay.ok, entries: replay.entries, root: replay.root, pinned: replay.pinned, keys, findings: replay.findings });
+    return code;
+  }
+  const { c } = ctx;
+  const entries = `${replay.entries} entr${replay.entries === 1 ? "y" : "ies"}`;
+  printLine(`${replay.ok ? c.green("log verifies") : c.red.bold("log does NOT verify")}  ${opts.keyring} (${entries})`);
+  if (replay.root.length > 0) {
+    printLine(`  root  ${replay.root.join(", ")} ${replay.pinned ? (replay.ok ? "(pinned with --root)" : "") : c.dim("(trusted as given: pin it with --root)")}`.trimEnd());
+  }
+  if (keys.length > 0) for (const line of keyLines(c, keys)) printLine(line);
+  const shown = replay.findings.filter((f) => f.code !== "keyring.root-unpinned");
+  if (shown.length > 0) {
+    printLine("  findings:");
+    for (const f of shown) printLine("    " + formatFinding(c, f));
+  }
+  if (!replay.ok) printLine(c.red(`  no key of this keyring is trusted until the log verifies`));
+  return code;
+}

@@ -1,0 +1,18 @@
+import { chromium } from "playwright-core";
+import * as fs from "node:fs";
+const dir = fs.mkdtempSync("/tmp/pwprof-");
+const ctx = await chromium.launchPersistentContext(dir, { executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox","--disable-gpu","--disable-quic","--no-first-run","--disable-background-networking","--disable-component-update","--disable-sync"] });
+const reqs = [];
+ctx.on("request", (r) => reqs.push(r.url().slice(0, 80)));
+const page = ctx.pages()[0] ?? await ctx.newPage();
+page.on("console", (m) => console.log("console:", m.text()));
+page.on("pageerror", (e) => console.log("pageerror:", e.message));
+page.on("worker", (w) => console.log("worker:", w.url().slice(0,60)));
+await page.goto("file:///tmp/vp/verify-proof.html");
+await page.setInputFiles("#keys-input", process.argv[3]);
+await page.setInputFiles("#bundle-input", process.argv[2]);
+await page.waitForSelector("body[data-state=done], body[data-state=failed], body[data-state=refused]", { timeout: 120000 });
+console.log(await page.getAttribute("body", "data-state"), await page.textContent("#verdict-word"), await page.textContent("#identity"));
+await page.screenshot({ path: "/tmp/vp/shot.png", fullPage: true });
+console.log(reqs);
+await ctx.close();
