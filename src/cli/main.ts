@@ -51,7 +51,21 @@ function applyToAll(cmd: Command, f: (c: Command) => void): void {
   for (const sub of cmd.commands) applyToAll(sub, f);
 }
 
+/**
+ * A reader that goes away early (`imladri proof inspect x | head`) is not an error: stop quietly,
+ * like other Unix tools, instead of dying with an EPIPE stack trace.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });

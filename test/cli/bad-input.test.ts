@@ -5,7 +5,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEMO_EVENTS, demoKey, imladri, tempDir, type RunResult } from "../support/cli.js";
+import { createRequire } from "node:module";
+import { BIN, DEMO_EVENTS, demoKey, imladri, tempDir, type RunResult } from "../support/cli.js";
+
+const require = createRequire(import.meta.url);
 
 let dir: string;
 let key: ReturnType<typeof demoKey>;
@@ -168,6 +171,18 @@ describe("global options", () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Examples:\n\s+imladri /);
     }
+  });
+
+  it("stops quietly when the reader of its output goes away (| head)", () => {
+    const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+    const big = path.join(dir, "many.jsonl");
+    const line = fs.readFileSync(DEMO_EVENTS, "utf8").split("\n")[0]!;
+    fs.writeFileSync(big, Array.from({ length: 3000 }, (_, i) => line.replace('"evt-0001"', `"e${i}"`)).join("\n") + "\n");
+    const out = path.join(dir, "many.json");
+    expect(imladri(["proof", "export", "--log", big, "--unsigned", "--out", out]).code).toBe(0);
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" proof inspect "${out}" --json | head -c 10`], { encoding: "utf8" });
+    expect(r.stdout.length).toBe(10);
+    expect(r.stderr).toBe("");
   });
 
   it("colors only on request: NO_COLOR and --no-color give plain text", () => {

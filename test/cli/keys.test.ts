@@ -301,7 +301,7 @@ describe("proof verify --keyring", () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.verdict).toBe("invalid");
-    expect(report.findings.map((f: { code: string }) => f.code)).toContain("keyring.add-unsigned");
+    expect(report.findings.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(["keyring.add-unsigned", "keyring.untrusted"]));
     expect(report.validSignatures).toBe(0);
   });
 

@@ -111,6 +111,8 @@ describe("proof redact", () => {
     expect(imladri(["proof", "redact", full, "--out", share, "--redact", "2:/decision/reason"]).code).toBe(0);
     const r = imladri(["proof", "inspect", share]);
     expect(r.stdout).toMatch(/seq 2 +crm\.export: \[redacted\]/);
+    expect(r.stdout).toContain("user [redacted] in 5 event(s)");
+    expect(r.stdout).not.toContain("user-1042");
   });
 
   it("refuses a policy file that is not a policy, naming the pointer (exit 65)", () => {

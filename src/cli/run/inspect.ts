@@ -1,5 +1,5 @@
 /** `imladri proof inspect`: a readable account of the events; it never says "valid". */
-import { Summarizer, type Summary } from "../../core/inspect/summary.js";
+import { REDACTED, Summarizer, type Summary } from "../../core/inspect/summary.js";
 import { readBundleFile } from "../../io/bundle-file.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -27,7 +27,7 @@ function printSummary(ctx: CommandContext, bundle: string, s: Summary): void {
   printLine(`  chain       ${s.chain ?? "?"} (${s.kind ?? "?"} bundle), ${s.records} records${s.statementLength !== undefined && s.statementLength !== s.records ? c.red(` but the statement says ${s.statementLength}`) : ""}`);
   if (s.kind === "share") printLine(`  hidden      ${s.elided} events elided, ${s.redactedFields} fields [redacted] in ${s.partial} events`);
   printLine(`  time        ${s.firstTs ?? "?"} .. ${s.lastTs ?? "?"}`);
-  printLine(`  actors      ${s.actors.map((a) => `${a.tenant}/${a.agent} (${a.events})`).join(", ") || "-"}${s.users ? `; ${s.users} distinct user(s)` : ""}`);
+  printLine(`  actors      ${s.actors.map((a) => `${a.tenant}/${a.agent} (${a.events})`).join(", ") || "-"}${s.users ? `; ${s.users} distinct user(s)` : ""}${s.redactedUsers ? `; user ${REDACTED} in ${s.redactedUsers} event(s)` : ""}`);
   printLine(`  types       ${Object.entries(s.byType).sort().map(([t, n]) => `${t} ${n}`).join(", ") || "-"}`);
   printLine(`  decisions   ${Object.entries(s.decisions).sort().map(([t, n]) => `${t} ${n}`).join(", ") || "-"}`);
   if (s.blocked.length > 0) {

@@ -59,7 +59,13 @@ export function keyringTrustFindings(crypto: CryptoProvider, file: string, root:
   const { replay } = readKeyringFile(crypto, file, parseRoot(root));
   addKeyringToTrust(trust, replay, file);
   // The findings sit among the bundle's: say which document their pointers are in.
-  return replay.findings.map((f) => ({ ...f, message: `keyring ${file}: ${f.message}` }));
+  const findings = replay.findings.map((f) => ({ ...f, message: `keyring ${file}: ${f.message}` }));
+  if (!replay.ok) {
+    // Explains the "unknown key" and "no trusted key" findings the verifier adds for its signatures.
+    const n = replay.findings.filter((f) => f.effect === "invalid").length;
+    findings.push({ code: "keyring.untrusted", effect: "info", message: `keyring ${file} does not verify (${n} problem${n === 1 ? "" : "s"}): none of its keys is trusted` });
+  }
+  return findings;
 }
 
 /** For the commands that extend a keyring: refuses one that does not replay cleanly. */

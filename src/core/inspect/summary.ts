@@ -44,6 +44,8 @@ export interface Summary {
   lastTs?: string;
   actors: { tenant: string; agent: string; events: number }[];
   users: number;
+  /** Events whose user identity a share hides (DESIGN §9: the auditor policy hides users). */
+  redactedUsers: number;
   byType: Record<string, number>;
   decisions: Record<string, number>;
   blocked: BlockedAction[];
@@ -59,7 +61,7 @@ function show(v: string | undefined, redactedHere: boolean): string {
 export class Summarizer implements BundleSink {
   private s: Summary = {
     records: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0,
-    actors: [], users: 0, byType: {}, decisions: {}, blocked: [], resources: [], unknownTypes: [], problems: [],
+    actors: [], users: 0, redactedUsers: 0, byType: {}, decisions: {}, blocked: [], resources: [], unknownTypes: [], problems: [],
   };
   private actors = new Map<string, { tenant: string; agent: string; events: number }>();
   private users = new Set<string>();
@@ -102,6 +104,7 @@ export class Summarizer implements BundleSink {
     a.events++;
     this.actors.set(ak, a);
     if (f.user) this.users.add(f.user);
+    else if (isRedacted("/actor/user")) this.s.redactedUsers++;
     if (f.type === "tool.call") {
       const outcome = show(f.outcome, isRedacted("/decision/outcome"));
       this.s.decisions[outcome] = (this.s.decisions[outcome] ?? 0) + 1;

@@ -358,7 +358,7 @@ function compareKeys(listed: JsonValue[], derived: readonly ReplayedKey[]): Find
       if (!hasMember(expected, name)) {
         out.push(invalid("keyring.keys-mismatch", mp, `key ${kid}: "${short(name)}" is not derived by the log (a listed key has kty, crv, x, kid, status, created and, when they apply, retired and revoked)`));
       } else if (!hasMember(item, name)) {
-        out.push(invalid("keyring.keys-mismatch", p, `key ${kid}: missing "${name}" (the log derives ${canonicalize(expected[name]!)})`));
+        out.push(invalid("keyring.keys-mismatch", mp, `key ${kid}: missing "${name}" (the log derives ${canonicalize(expected[name]!)})`));
       } else if (canonicalize(item[name]!) !== canonicalize(expected[name]!)) {
         out.push(invalid("keyring.keys-mismatch", mp, `key ${kid}: "${name}" says ${preview(item[name])}, but the log derives ${canonicalize(expected[name]!)}`));
       }
