@@ -94,16 +94,17 @@ export function loadTrust(crypto: CryptoProvider, files: readonly JobFile[], roo
   }
   // The CLI's usage rules for --keyring and --root.
   if (keyrings.length > 1) {
-    for (const k of keyrings.slice(1)) notes.push({ file: k.file.name, level: "error", message: `a second keyring: give one keyring at a time (as --keyring), beside any number of public keys` });
+    for (const k of keyrings.slice(1)) notes.push({ file: k.file.name, level: "error", message: "a second keyring: give one keyring at a time (as --keyring), beside any number of public keys" });
   }
-  if (root !== undefined && !isKid(root)) {
+  const pin = root !== undefined && isKid(root) ? root : undefined;
+  if (root !== undefined && pin === undefined) {
     notes.push({ file: "keyring root", level: "error", message: `${JSON.stringify(root.slice(0, 60))}: expected a kid (43 base64url characters, as keys list prints it)` });
   } else if (root !== undefined && keyrings.length === 0) {
     notes.push({ file: "keyring root", level: "error", message: "pins a keyring's first key: give a keyring too" });
   }
   const keyring = keyrings[0];
   if (keyring && !notes.some((n) => n.level === "error")) {
-    findings.push(...keyringTrustFindings(crypto, keyring.doc, keyring.file.name, root as Kid | undefined, store));
+    findings.push(...keyringTrustFindings(crypto, keyring.doc, keyring.file.name, pin, store));
   }
   return { store, notes, findings };
 }

@@ -235,6 +235,11 @@ function showResult(msg: ResultMessage): void {
   drawFacts(r);
   drawFindings(r.findings, FINDINGS_AT_ONCE);
   drawSummary(msg.summary);
+  $("inspect-note").textContent =
+    r.verdict === "invalid"
+      ? "This bundle is invalid: what follows is what the file says, not what was signed. Read it only to find what was changed."
+      : "Read from the events, like imladri proof inspect. Only the verdict above says whether they are what was signed.";
+  $("inspect-note").classList.toggle("note-error", r.verdict === "invalid");
   rowCount = msg.rows;
   $("timeline-count").textContent = `(${number(rowCount)} records)`;
   requestRows(0);
@@ -372,18 +377,18 @@ function drawRow(row: TimelineRow): HTMLTableRowElement {
     span.append(f.redacted && f.text === redactedLabel ? el("span", f.text, "redacted") : document.createTextNode(f.text));
     what.append(span);
   }
-  const details = el("td");
   if (row.event !== undefined) {
+    // The whole event, drawn when first opened (a page of 100 rows stays light).
     const d = el("details", undefined, "event");
-    d.append(el("summary", "show"));
+    d.append(el("summary", row.redacted.length > 0 ? "the event as the share discloses it" : "the event"));
     const event = row.event;
     const hidden = new Set(row.redacted);
     d.addEventListener("toggle", () => {
       if (d.open && d.childElementCount === 1) d.append(renderJson(event, hidden));
-    }, { once: false });
-    details.append(d);
+    });
+    what.append(d);
   }
-  tr.append(el("td", String(row.seq), "num"), el("td", row.ts ?? "", "mono nowrap"), el("td", row.type ?? (row.form === "elided" ? "(elided)" : ""), "mono nowrap"), el("td", row.actor ?? ""), what, details);
+  tr.append(el("td", String(row.seq), "num"), el("td", row.ts ?? "", "mono nowrap"), el("td", row.type ?? (row.form === "elided" ? "(elided)" : ""), "mono nowrap"), el("td", row.actor ?? ""), what);
   return tr;
 }
 

@@ -51,6 +51,17 @@ describe("proof export refuses bad input", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it("refuses a number whose canonical form no strict reader accepts (1e20), naming its pointer", () => {
+    const log = path.join(dir, "bignum.jsonl");
+    fs.writeFileSync(log, '{"id":"b1","ts":"2026-11-20T09:00:00Z","type":"agent.note","actor":{"tenant":"t","agent":"a"},"n":{"ok":1e21,"bad":1e20,"also":9007199254740992.0}}\n');
+    const out = path.join(dir, "bignum.json");
+    const r = imladri(["proof", "export", "--log", log, "--unsigned", "--out", out]);
+    expectCleanError(r, 65, /bignum\.jsonl:1 \/n\/bad: .*write it as a string/);
+    expect(r.stderr).toMatch(/bignum\.jsonl:1 \/n\/also:/);
+    expect(r.stderr).not.toMatch(/\/n\/ok/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it("no key and no --unsigned → 64", () => {
     expectCleanError(imladri(["proof", "export", "--log", DEMO_EVENTS, "--out", path.join(dir, "n.json")]), 64, /no signing key/);
   });

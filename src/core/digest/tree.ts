@@ -40,6 +40,16 @@ function bufferFor(n: number): Uint8Array {
   return n <= SCRATCH_BYTES ? scratch : new Uint8Array(n);
 }
 
+/** Views of the scratch buffer by length, made once: a new subarray per hash costs about a third of the hash. */
+const CACHED_VIEWS = 4096;
+const views: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(CACHED_VIEWS + 1);
+
+/** The first n bytes of buf, ready to hash. */
+function head(buf: Uint8Array, n: number): Uint8Array {
+  if (buf !== scratch || n > CACHED_VIEWS) return buf.subarray(0, n);
+  return (views[n] ??= scratch.subarray(0, n));
+}
+
 /** Writes `s` as UTF-8 at `o` (room for 3 bytes per UTF-16 unit is the caller's); returns the end. */
 function writeText(buf: Uint8Array, o: number, s: string): number {
   const n = s.length;
@@ -85,7 +95,7 @@ export function seedSalt(crypto: CryptoProvider, seed: Uint8Array, p: JsonPointe
   const buf = bufferFor(seed.length + 3 * p.length);
   buf.set(seed, 0);
   const end = writeText(buf, seed.length, p);
-  const salt = crypto.sha256(buf.subarray(0, end)).subarray(0, SALT_BYTES);
+  const salt = crypto.sha256(head(buf, end)).subarray(0, SALT_BYTES);
   // The seed is in the bundle anyway, but a shared buffer should not keep one lying around.
   buf.fill(0, 0, seed.length);
   return salt;
@@ -129,7 +139,7 @@ export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer,
       o = writeQuotedHex(buf, o, children[i]!);
     }
     buf[o++] = 0x5d; // ]
-    return crypto.sha256(buf.subarray(0, o));
+    return crypto.sha256(head(buf, o));
   }
   // JCS sorts member names by UTF-16 code units, which is what Array.prototype.sort does.
   const names = Object.keys(v).sort();
@@ -153,7 +163,7 @@ export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer,
     o = writeQuotedHex(buf, o, children[i]!);
   }
   buf[o++] = 0x7d; // }
-  return crypto.sha256(buf.subarray(0, o));
+  return crypto.sha256(head(buf, o));
 }
 
 /** H(0x00 || salt(p) || JCS(v)) for a string, number, boolean or null. */
@@ -176,7 +186,7 @@ function leafDigest(crypto: CryptoProvider, v: string | number | boolean | null,
   }
   buf[0] = TAG_LEAF;
   buf.set(salt, 1);
-  return crypto.sha256(buf.subarray(0, o));
+  return crypto.sha256(head(buf, o));
 }
 
 /** digest(event) = N(event, "") for a disclosed record. */

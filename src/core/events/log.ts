@@ -6,6 +6,9 @@ import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { isJsonObject, type JsonObject } from "../json/value.js";
 import { validateEvent } from "../schema/validate.js";
 import { MAX_EVENT_DEPTH, nestingDepth } from "../digest/tree.js";
+import { survivesCanonicalForm } from "../json/canonical.js";
+import { appendPointer, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
+import type { JsonValue } from "../json/value.js";
 
 export interface LogProblem {
   line: number;
@@ -34,6 +37,9 @@ export class EventLogChecker {
     if (!isJsonObject(v)) return { problems: [{ line, pointer: "", message: "an event must be a JSON object" }] };
     const problems: LogProblem[] = [];
     if (nestingDepth(v) > MAX_EVENT_DEPTH) problems.push({ line, pointer: "", message: `the event nests deeper than ${MAX_EVENT_DEPTH} levels` });
+    for (const p of unreadableNumbers(v, ROOT_POINTER)) {
+      problems.push({ line, pointer: p, message: "this number's canonical form is an integer above 2^53-1, which no strict reader accepts: write it as a string" });
+    }
     for (const issue of validateEvent(v).issues) problems.push({ line, pointer: issue.pointer, message: issue.message });
     if (typeof v.id === "string") {
       const first = this.ids.get(v.id);
@@ -42,4 +48,11 @@ export class EventLogChecker {
     }
     return problems.length > 0 ? { problems } : { event: v, problems };
   }
+}
+
+function unreadableNumbers(v: JsonValue, p: JsonPointer): JsonPointer[] {
+  if (typeof v === "number") return survivesCanonicalForm(v) ? [] : [p];
+  if (v === null || typeof v !== "object") return [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => unreadableNumbers(x, appendPointer(p, i)));
+  return Object.keys(v).flatMap((k) => unreadableNumbers(v[k]!, appendPointer(p, k)));
 }

@@ -107,3 +107,13 @@ function describe(v: object): string {
   const name = (Object.getPrototypeOf(v) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
   return typeof name === "string" && name !== "" ? name : "non-plain object";
 }
+
+/**
+ * DESIGN §2 refuses integer literals above 2^53-1, and JCS writes every integral number below
+ * 1e21 without an exponent. So a number such as 1e20 parses, but its canonical form could never
+ * be read back: export must refuse it (ask for a string) rather than write an unreadable bundle.
+ */
+export function survivesCanonicalForm(n: number): boolean {
+  const a = Math.abs(n);
+  return !(Number.isInteger(a) && a > Number.MAX_SAFE_INTEGER && a < 1e21);
+}
