@@ -6,7 +6,7 @@
  *
  * No DOM and no Worker API here, so tests can run it in Node beside the CLI.
  */
-import { readBundleText, type BundleSink } from "../core/bundle/read.js";
+import { readBundleBytes, type BundleSink } from "../core/bundle/read.js";
 import type { CryptoProvider } from "../core/crypto/provider.js";
 import { decodeUtf8Strict } from "../core/encoding/utf8.js";
 import { Summarizer, type Summary } from "../core/inspect/summary.js";
@@ -148,26 +148,6 @@ function parseKeyText(file: JobFile): { value: JsonValue } | { error: string } {
     if (e instanceof JsonSyntaxError) return { error: `not a JSON JWK or keyring (${e.code} at line ${e.line}, column ${e.column})` };
     throw e;
   }
-}
-
-/**
- * A bundle held in memory, either form: the BOM and UTF-8 refusals of `src/io/bundle-file.ts`
- * `readBundleBytes` (which cannot be bundled for a browser: its module reads files), then the
- * core's readBundleText.
- */
-function readBundleBytes(bytes: Uint8Array, sink: BundleSink): void {
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const text = bom ? undefined : decodeUtf8Strict(bytes);
-  if (text === undefined) {
-    sink.problem(
-      bom
-        ? { code: "bundle.parse", effect: "invalid", message: "the file starts with a byte-order mark (not allowed in I-JSON)", line: 1 }
-        : { code: "bundle.parse", effect: "invalid", message: "the file is not valid UTF-8" },
-    );
-    sink.end();
-    return;
-  }
-  readBundleText(text, sink);
 }
 
 /** Hands every part to each sink in turn, and reports progress every PROGRESS_EVERY records. */

@@ -60,6 +60,8 @@ const keyFiles: File[] = [];
 let workerUrl: string | undefined;
 let worker: Worker | undefined;
 let run = 0;
+/** The options of the run in progress, shown beside its verdict. */
+let runOptions: { require: EvidenceCheck[]; root?: string } = { require: [] };
 
 function chooseBundle(files: readonly File[]): void {
   const f = files[0];
@@ -151,9 +153,11 @@ async function start(): Promise<void> {
     const keys = await Promise.all(keyFiles.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
     request = { type: "verify", bundle, keys, ...opts };
   } catch (e) {
-    return fail(`cannot read the file: ${String(e)}`);
+    if (mine === run) fail(`cannot read the file: ${String(e)}`);
+    return;
   }
   if (mine !== run) return;
+  runOptions = opts;
   let w: Worker;
   try {
     w = newWorker();
@@ -269,6 +273,8 @@ function drawFacts(r: VerificationReport): void {
     sigs.append(el("div", `#${s.index} ${s.status}${s.kid ? ` · key ${s.kid}` : ""}${s.source ? ` · from ${s.source}` : ""}`, "mono"));
   }
   addFact(list, "signatures", sigs);
+  if (runOptions.require.length > 0) addFact(list, "evidence required", runOptions.require.join(", "));
+  if (runOptions.root !== undefined) addFact(list, "keyring root", runOptions.root, true);
   if (r.kind === "share") {
     const redactors = r.redactorSignatures ?? [];
     const text = redactors.length ? redactors.map((s) => `${s.kid ?? "?"} (${s.status === "valid" ? `valid, ${s.source}` : s.status})`).join(", ") : "unsigned redaction";

@@ -3,8 +3,7 @@
  * line by line; the one-document form is read whole, with a limit that points to JSON Lines.
  */
 import * as fs from "node:fs";
-import { JsonlBundleParser, jsonlHeaderOf, readBundleText, type BundleSink } from "../core/bundle/read.js";
-import { decodeUtf8Strict } from "../core/encoding/utf8.js";
+import { JsonlBundleParser, jsonlHeaderOf, readBundleBytes, type BundleSink } from "../core/bundle/read.js";
 import { CliError } from "../cli/errors.js";
 import { ExitCode } from "../cli/exit-codes.js";
 import { readInputBytes, ioErrorToCliError } from "./files.js";
@@ -46,20 +45,4 @@ export function readBundleFile(file: string, sink: BundleSink): "json" | "jsonl"
     );
   }
   return readBundleBytes(readInputBytes(file, "bundle"), sink);
-}
-
-/** A bundle held in memory, either form. */
-export function readBundleBytes(bytes: Uint8Array, sink: BundleSink): "json" | "jsonl" {
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    sink.problem({ code: "bundle.parse", effect: "invalid", message: "the file starts with a byte-order mark (not allowed in I-JSON)", line: 1 });
-    sink.end();
-    return "json";
-  }
-  const text = decodeUtf8Strict(bytes);
-  if (text === undefined) {
-    sink.problem({ code: "bundle.parse", effect: "invalid", message: "the file is not valid UTF-8" });
-    sink.end();
-    return "json";
-  }
-  return readBundleText(text, sink);
 }

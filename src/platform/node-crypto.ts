@@ -30,11 +30,11 @@ function plain(b: Buffer): Uint8Array {
 /**
  * crypto.hash (Node >= 20.12) is a one-shot digest without a Hash object: the fastest path. Asked
  * for a "buffer" it allocates an external ArrayBuffer per call, which costs more than hashing a
- * small input; a latin1 string copied into a 32-byte (on-heap) Uint8Array is about 2.5x faster,
+ * small input; a latin1 ("binary") string copied into a 32-byte (on-heap) Uint8Array is about 2.5x faster,
  * and the digest tree calls this about 100 times per event (docs/performance.md).
  */
 function sha256(data: Uint8Array): Uint8Array {
-  const s = hash("sha256", data, "latin1");
+  const s = hash("sha256", data, "binary"); // "binary" is latin1: one char per byte
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++) out[i] = s.charCodeAt(i);
   return out;

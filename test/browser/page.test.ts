@@ -199,6 +199,30 @@ describe("the verifier page", () => {
     expect(await r.page.textContent('#timeline tr[data-seq="2"]')).toContain(payload);
   }, 60_000);
 
+  it("takes files dropped on its two zones", async () => {
+    const page = await browser.ctx.newPage();
+    await page.goto(pageUrl);
+    const drop = async (zone: string, file: string) => {
+      const data = await page.evaluateHandle(
+        ([name, content]) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([content], name));
+          return dt;
+        },
+        [path.basename(file), fs.readFileSync(file, "utf8")] as const,
+      );
+      await page.dispatchEvent(zone, "drop", { dataTransfer: data });
+    };
+    await drop("#keys-drop", demo.pub);
+    expect(await page.textContent("#key-list")).toContain("demo-signer.pub.jwk");
+    await drop("#bundle-drop", demo.shareJsonl);
+    await page.waitForSelector("body[data-state=done]");
+    expect(await page.getAttribute("#verdict", "data-verdict")).toBe("verified");
+    expect(await page.textContent("#bundle-name")).toContain("share.jsonl");
+    expect(page.url()).toBe(pageUrl);
+    await page.close();
+  }, 60_000);
+
   it("starts again when the keys change, and the last run's verdict is the one shown", async () => {
     const r = await open(demo.bundle);
     expect(r.verdict).toBe("insufficient_evidence");

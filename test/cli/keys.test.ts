@@ -8,6 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { main } from "../../src/cli/main.js";
 import { demoKey, DEMO_EVENTS, FIXTURES, tempDir } from "../support/cli.js";
+import { nodeCrypto } from "../../src/platform/node-crypto.js";
+import { publicKeyFromRaw, type PrivateKey } from "../../src/core/jws/jwk.js";
+import { privateJwkText } from "../../src/core/keyring/generate.js";
+import { createKeyring, serializeKeyring } from "../../src/core/keyring/sign.js";
 
 interface Run {
   code: number;
@@ -226,6 +230,26 @@ describe("keys revoke", () => {
     expect((await run(["keys", "revoke", "not-a-kid", "--keyring", keyring, "--key-file", at("rev2-2.jwk"), "--reason", "x"])).code).toBe(64);
     expect(readJson(keyring).log).toHaveLength(2);
     expect(readJson(keyring).keys.find((k: { kid: string }) => k.kid === kid).status).toBe("retired");
+  });
+
+  it("takes a kid that starts with a dash (one in 64 do)", async () => {
+    let key: PrivateKey | undefined;
+    for (let n = 0; key === undefined; n++) {
+      const seed = new Uint8Array(32).fill(n % 256).map((b, i) => (i === 0 ? n >> 8 : b));
+      const k = { ...publicKeyFromRaw(nodeCrypto, nodeCrypto.ed25519PublicKey(seed)), seed };
+      if (k.kid.startsWith("-")) key = k;
+    }
+    const made = createKeyring(nodeCrypto, [key], "2026-11-01T00:00:00.000Z");
+    if (!made.ok) throw new Error("refused");
+    fs.writeFileSync(at("dash.keyring.json"), serializeKeyring(made.keyring));
+    fs.writeFileSync(at("dash.jwk"), privateJwkText(key), { mode: 0o600 });
+    remember(at("dash.jwk"));
+    const r = await run(["keys", "revoke", key.kid, "--keyring", at("dash.keyring.json"), "--key-file", at("dash.jwk"), "--reason", "test"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readJson(at("dash.keyring.json")).keys[0].status).toBe("revoked");
+    // A mistyped option is still refused, not taken as the kid.
+    const typo = await run(["keys", "revoke", "--keyring", at("dash.keyring.json"), "--key-file", at("dash.jwk"), "--reson", "x"]);
+    expect(typo.code).toBe(64);
   });
 
   it("warns when no active key is left", async () => {

@@ -53,6 +53,9 @@ A retired key still verifies the bundles it signed; a revoked key makes them inv
     .command("revoke")
     .description("revoke a key at once (e.g. it leaked): every bundle it signed becomes invalid")
     .argument("<kid>", "the key to revoke, as keys list prints it")
+    // One kid in 64 starts with "-" (base64url); without this commander would read it as an
+    // option. A mistyped option still fails: as a second argument, or as a kid that is not one.
+    .allowUnknownOption()
     .requiredOption("--keyring <file>", "the keyring to extend (replaced atomically)")
     .option("--key-file <jwk>", "an active private key to sign the entry (a 0600 JWK file); default: the IMLADRI_SIGNING_KEY variable")
     .requiredOption("--reason <text>", "why (recorded in the keyring)")

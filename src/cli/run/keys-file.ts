@@ -13,7 +13,7 @@ import type { TrustStore } from "../../core/jws/trust.js";
 import { privateJwkText } from "../../core/keyring/generate.js";
 import { replayKeyring, type KeyringReplay } from "../../core/keyring/replay.js";
 import { serializeKeyring } from "../../core/keyring/sign.js";
-import { addKeyringToTrust } from "../../core/keyring/trust.js";
+import { trustKeyring } from "../../core/keyring/trust.js";
 import type { Keyring } from "../../core/keyring/types.js";
 import type { Finding } from "../../core/verify/finding.js";
 import { assertWritable, readInputBytes, writeFileAtomic } from "../../io/files.js";
@@ -56,16 +56,7 @@ export function readKeyringFile(crypto: CryptoProvider, file: string, root: Kid 
  * for the Verifier's `extraFindings` (a broken keyring makes the verdict `invalid`, DESIGN §7).
  */
 export function keyringTrustFindings(crypto: CryptoProvider, file: string, root: string | undefined, trust: TrustStore): Finding[] {
-  const { replay } = readKeyringFile(crypto, file, parseRoot(root));
-  addKeyringToTrust(trust, replay, file);
-  // The findings sit among the bundle's: say which document their pointers are in.
-  const findings = replay.findings.map((f) => ({ ...f, message: `keyring ${file}: ${f.message}` }));
-  if (!replay.ok) {
-    // Explains the "unknown key" and "no trusted key" findings the verifier adds for its signatures.
-    const n = replay.findings.filter((f) => f.effect === "invalid").length;
-    findings.push({ code: "keyring.untrusted", effect: "info", message: `keyring ${file} does not verify (${n} problem${n === 1 ? "" : "s"}): none of its keys is trusted` });
-  }
-  return findings;
+  return trustKeyring(trust, readKeyringFile(crypto, file, parseRoot(root)).replay, file);
 }
 
 /** For the commands that extend a keyring: refuses one that does not replay cleanly. */

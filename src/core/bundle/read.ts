@@ -5,6 +5,7 @@
  * JSON Lines; anything else is read as one document.
  */
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
+import { decodeUtf8Strict } from "../encoding/utf8.js";
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import type { Finding } from "../verify/finding.js";
 
@@ -115,4 +116,20 @@ export function readBundleText(text: string, sink: BundleSink): "json" | "jsonl"
   }
   sink.end();
   return "json";
+}
+
+/** A bundle held in memory as bytes, either form: I-JSON refuses a BOM and invalid UTF-8 (DESIGN §2). */
+export function readBundleBytes(bytes: Uint8Array, sink: BundleSink): "json" | "jsonl" {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const text = bom ? undefined : decodeUtf8Strict(bytes);
+  if (text === undefined) {
+    sink.problem(
+      bom
+        ? { code: "bundle.parse", effect: "invalid", message: "the file starts with a byte-order mark (not allowed in I-JSON)", line: 1 }
+        : { code: "bundle.parse", effect: "invalid", message: "the file is not valid UTF-8" },
+    );
+    sink.end();
+    return "json";
+  }
+  return readBundleText(text, sink);
 }

@@ -23,39 +23,56 @@ const TAG_ARRAY = 0x02;
 
 /*
  * Every node of every event is hashed (DESIGN §4: about 100 SHA-256 calls for a 1 KB event), so the
- * hash inputs are assembled in one reused buffer instead of as strings and byte arrays per node:
- * tag, salt and JCS text for a leaf; the member names and the children's hex digests for a
- * container. The buffer is only written right before a hash, after every nested call for that node
- * has returned, so recursion never overwrites a pending input. An input larger than the buffer
- * (a very long string, an object with thousands of members) gets a one-off buffer.
+ * hash inputs are assembled in reused buffers instead of as strings and byte arrays per node: tag,
+ * salt and JCS text for a leaf; the member names and the children's hex digests for a container.
+ * A buffer is only written right before its hash, after every nested call for that node has
+ * returned, so recursion never overwrites a pending input. An input larger than the buffer (a very
+ * long string, an object with thousands of members) gets a one-off buffer. docs/performance.md
+ * has the figures.
  */
 const SCRATCH_BYTES = 64 * 1024;
-const scratch = new Uint8Array(SCRATCH_BYTES);
+/** Views are cached up to this length: a new subarray per hash costs about a third of the hash. */
+const CACHED_VIEWS = 4096;
+
+class Scratch {
+  readonly bytes = new Uint8Array(SCRATCH_BYTES);
+  private readonly views: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(CACHED_VIEWS + 1);
+
+  /** This buffer when n bytes fit, else a one-off buffer of n bytes. */
+  room(n: number): Uint8Array {
+    return n <= SCRATCH_BYTES ? this.bytes : new Uint8Array(n);
+  }
+
+  /** The first n bytes of buf (this buffer or a one-off one), ready to hash. */
+  head(buf: Uint8Array, n: number): Uint8Array {
+    if (buf !== this.bytes || n > CACHED_VIEWS) return buf.subarray(0, n);
+    return (this.views[n] ??= this.bytes.subarray(0, n));
+  }
+}
+
+/** Leaf and container inputs. */
+const nodeInput = new Scratch();
+/** Salt inputs, seed || pointer: a separate buffer, so one event's seed is written once, not per leaf. */
+const saltInput = new Scratch();
+/** The seed now at the start of saltInput (an array owned by a seedSource, never a caller's). */
+let saltInputSeed: Uint8Array | undefined;
+
 const encoder = new TextEncoder();
 const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 /** `"` + 64 hex digits + `"` of a child digest in a container body. */
 const QUOTED_HEX = 66;
-
-function bufferFor(n: number): Uint8Array {
-  return n <= SCRATCH_BYTES ? scratch : new Uint8Array(n);
-}
-
-/** Views of the scratch buffer by length, made once: a new subarray per hash costs about a third of the hash. */
-const CACHED_VIEWS = 4096;
-const views: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(CACHED_VIEWS + 1);
-
-/** The first n bytes of buf, ready to hash. */
-function head(buf: Uint8Array, n: number): Uint8Array {
-  if (buf !== scratch || n > CACHED_VIEWS) return buf.subarray(0, n);
-  return (views[n] ??= scratch.subarray(0, n));
-}
 
 /** Writes `s` as UTF-8 at `o` (room for 3 bytes per UTF-16 unit is the caller's); returns the end. */
 function writeText(buf: Uint8Array, o: number, s: string): number {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80) return o + encoder.encodeInto(s, buf.subarray(o)).written;
+    if (c >= 0x80) {
+      const r = encoder.encodeInto(s, buf.subarray(o));
+      // encodeInto stops silently when the buffer is full; a truncated input would be a wrong digest.
+      if (r.read !== n) throw new RangeError("digest tree: hash input buffer too small");
+      return o + r.written;
+    }
     buf[o + i] = c;
   }
   return o + n;
@@ -70,7 +87,12 @@ function plainAscii(s: string): boolean {
   return true;
 }
 
-/** Writes JCS(s) of a string at `o` (room for 6 bytes per UTF-16 unit + 2 is the caller's). */
+/** Room for JCS(s) of a string: at most 6 bytes per UTF-16 unit (`\u001f`), plus the quotes. */
+function jsonStringRoom(s: string): number {
+  return 6 * s.length + 2;
+}
+
+/** Writes JCS(s) of a string at `o`; returns the end. */
 function writeJsonString(buf: Uint8Array, o: number, s: string): number {
   if (!plainAscii(s)) return writeText(buf, o, canonicalize(s));
   buf[o++] = 0x22;
@@ -92,13 +114,21 @@ function writeQuotedHex(buf: Uint8Array, o: number, digest: Uint8Array): number 
 
 /** DESIGN §4: the salt of the leaf at pointer p, derived from the event's seed. */
 export function seedSalt(crypto: CryptoProvider, seed: Uint8Array, p: JsonPointer): Uint8Array {
-  const buf = bufferFor(seed.length + 3 * p.length);
-  buf.set(seed, 0);
+  // The caller's array may have changed since it was last written: always write it again.
+  saltInputSeed = undefined;
+  return saltOf(crypto, seed, p);
+}
+
+function saltOf(crypto: CryptoProvider, seed: Uint8Array, p: JsonPointer): Uint8Array {
+  const buf = saltInput.room(seed.length + 3 * p.length);
+  // The seed stays in the buffer after the hash: it is a copy of what the bundle record holds, in
+  // memory anyway. A one-off buffer always gets it written.
+  if (buf !== saltInput.bytes || saltInputSeed !== seed) {
+    buf.set(seed, 0);
+    saltInputSeed = buf === saltInput.bytes ? seed : undefined;
+  }
   const end = writeText(buf, seed.length, p);
-  const salt = crypto.sha256(head(buf, end)).subarray(0, SALT_BYTES);
-  // The seed is in the bundle anyway, but a shared buffer should not keep one lying around.
-  buf.fill(0, 0, seed.length);
-  return salt;
+  return crypto.sha256(saltInput.head(buf, end)).subarray(0, SALT_BYTES);
 }
 
 /**
@@ -115,7 +145,9 @@ export interface DigestSource {
 }
 
 export function seedSource(crypto: CryptoProvider, seed: Uint8Array): DigestSource {
-  return { salt: (p) => seedSalt(crypto, seed, p), redacted: () => undefined };
+  // A private copy: saltOf writes a seed into its buffer once and then trusts the array's identity.
+  const own = seed.slice();
+  return { salt: (p) => saltOf(crypto, own, p), redacted: () => undefined };
 }
 
 const ZERO_SALT = new Uint8Array(SALT_BYTES);
@@ -130,7 +162,7 @@ export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer,
     const children: Uint8Array[] = new Array<Uint8Array>(n);
     for (let i = 0; i < n; i++) children[i] = nodeDigest(crypto, v[i]!, appendPointer(p, i), source);
     // H(0x02 || JCS([hex, ...]))
-    const buf = bufferFor(3 + n * (QUOTED_HEX + 1));
+    const buf = nodeInput.room(3 + n * (QUOTED_HEX + 1));
     let o = 0;
     buf[o++] = TAG_ARRAY;
     buf[o++] = 0x5b; // [
@@ -139,7 +171,7 @@ export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer,
       o = writeQuotedHex(buf, o, children[i]!);
     }
     buf[o++] = 0x5d; // ]
-    return crypto.sha256(head(buf, o));
+    return crypto.sha256(nodeInput.head(buf, o));
   }
   // JCS sorts member names by UTF-16 code units, which is what Array.prototype.sort does.
   const names = Object.keys(v).sort();
@@ -149,10 +181,10 @@ export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer,
   for (let i = 0; i < n; i++) {
     const k = names[i]!;
     children[i] = nodeDigest(crypto, v[k]!, appendPointer(p, k), source);
-    size += 6 * k.length + 2 + 1 + QUOTED_HEX + 1;
+    size += jsonStringRoom(k) + 1 + QUOTED_HEX + 1;
   }
   // H(0x01 || JCS({name: hex, ...}))
-  const buf = bufferFor(size);
+  const buf = nodeInput.room(size);
   let o = 0;
   buf[o++] = TAG_OBJECT;
   buf[o++] = 0x7b; // {
@@ -163,7 +195,7 @@ export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer,
     o = writeQuotedHex(buf, o, children[i]!);
   }
   buf[o++] = 0x7d; // }
-  return crypto.sha256(head(buf, o));
+  return crypto.sha256(nodeInput.head(buf, o));
 }
 
 /** H(0x00 || salt(p) || JCS(v)) for a string, number, boolean or null. */
@@ -176,17 +208,17 @@ function leafDigest(crypto: CryptoProvider, v: string | number | boolean | null,
   let buf: Uint8Array;
   let o = 1 + SALT_BYTES;
   if (typeof v === "string") {
-    buf = bufferFor(o + 6 * v.length + 2);
+    buf = nodeInput.room(o + jsonStringRoom(v));
     o = writeJsonString(buf, o, v);
   } else {
     // canonicalize refuses what JSON cannot hold (NaN, Infinity); numbers, booleans and null are ASCII.
     const text = canonicalize(v);
-    buf = bufferFor(o + text.length);
+    buf = nodeInput.room(o + text.length);
     for (let i = 0; i < text.length; i++) buf[o++] = text.charCodeAt(i);
   }
   buf[0] = TAG_LEAF;
-  buf.set(salt, 1);
-  return crypto.sha256(head(buf, o));
+  for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt[i]!;
+  return crypto.sha256(nodeInput.head(buf, o));
 }
 
 /** digest(event) = N(event, "") for a disclosed record. */

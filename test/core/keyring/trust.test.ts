@@ -13,7 +13,7 @@ import { TrustStore } from "../../../src/core/jws/trust.js";
 import type { JsonValue } from "../../../src/core/json/value.js";
 import { replayKeyring } from "../../../src/core/keyring/replay.js";
 import { createKeyring, extendKeyring } from "../../../src/core/keyring/sign.js";
-import { addKeyringToTrust } from "../../../src/core/keyring/trust.js";
+import { addKeyringToTrust, trustKeyring } from "../../../src/core/keyring/trust.js";
 import type { Keyring } from "../../../src/core/keyring/types.js";
 import { Verifier } from "../../../src/core/verify/verifier.js";
 import { at, clone, fixedKey } from "./support.js";
@@ -34,8 +34,7 @@ function bundleSignedBy(key: PrivateKey): string {
 function verify(bundle: string, keyring: Keyring | JsonValue) {
   const replay = replayKeyring(crypto, clone(keyring) as JsonValue, { root: A.kid });
   const trust = new TrustStore();
-  addKeyringToTrust(trust, replay, "keyring.json");
-  const verifier = new Verifier({ crypto, trust, extraFindings: replay.findings });
+  const verifier = new Verifier({ crypto, trust, extraFindings: trustKeyring(trust, replay, "keyring.json") });
   readBundleText(bundle, verifier);
   verifier.end();
   return verifier.result();
@@ -86,6 +85,8 @@ describe("keyring trust", () => {
     expect(trust.size).toBe(0);
     const r = verify(byB, broken as unknown as JsonValue);
     expect(r.verdict).toBe("invalid");
-    expect(r.findings.map((f) => f.code)).toContain("keyring.keys-mismatch");
+    const mismatch = r.findings.find((f) => f.code === "keyring.keys-mismatch");
+    expect(mismatch?.message).toMatch(/^keyring keyring\.json: /);
+    expect(r.findings.find((f) => f.code === "keyring.untrusted")).toMatchObject({ effect: "info" });
   });
 });

@@ -1,0 +1,390 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: figures for issue 6, printed, never asserted (timings are not test material).
+ *
+ *   node scripts/bench.mjs                       # 10k and 100k events
+ *   node scripts/bench.mjs --sizes 10k,100k,1m   # the 1M-event (about 1.2 GB) size too
+ *   node scripts/bench.mjs --sizes 1m --commands verify
+ *
+ * For each size, in one run on one machine:
+ *  - export, verify, redact (auditor policy) and verify-share, each as a whole process
+ *    (`node bin/imladri.js ...`): wall time, CPU time, events/s, MB/s of the input, peak RSS;
+ *  - the floors, measured in this process on the same files right after: reading the file;
+ *    reading it, splitting lines and JSON.parse of each; node:crypto SHA-256 over as many small
+ *    (64-byte) inputs as the format makes a verifier hash (DESIGN §4, §5: two per disclosed leaf,
+ *    one per container, one chain link per event), and over the file's bytes once;
+ *  - the ratio of each command's wall time to its floor (docs/performance.md defines each floor);
+ *  - `--version` and a 10-event verify as whole-process times, beside a bare `node -e 0`.
+ *
+ * Options: --sizes (10k,100k,1m or plain numbers), --commands (export,verify,redact,verify-share),
+ * --dir (where the generated files go; default a folder in the OS temp dir, reused between runs),
+ * --seed, --starts N (repetitions of the start-up timings), --keep (keep bundles and shares).
+ */
+import { spawnSync } from "node:child_process";
+import { hash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeEventLog } from "../fixtures/generate-events.mjs";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const bin = path.join(repo, "bin/imladri.js");
+const pubKey = path.join(repo, "fixtures/keys/demo-signer.pub.jwk");
+
+// --- options -------------------------------------------------------------------------------------
+
+const argv = process.argv.slice(2);
+function option(name, fallback) {
+  const i = argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = argv[i + 1];
+  if (v === undefined || v.startsWith("--")) usage(`${name} needs a value`);
+  return v;
+}
+function usage(message) {
+  process.stderr.write(`bench: ${message}\nusage: node scripts/bench.mjs [--sizes 10k,100k,1m] [--commands export,verify,redact,verify-share] [--dir DIR] [--seed N] [--starts N] [--keep]\n`);
+  process.exit(64);
+}
+function parseSize(s) {
+  const m = /^([0-9]+)([km]?)$/i.exec(s.trim());
+  if (!m) usage(`bad size ${JSON.stringify(s)}`);
+  return Number(m[1]) * ({ "": 1, k: 1e3, m: 1e6 }[m[2].toLowerCase()]);
+}
+const sizes = option("--sizes", "10k,100k").split(",").map(parseSize);
+const ALL_COMMANDS = ["export", "verify", "redact", "verify-share"];
+const commands = option("--commands", ALL_COMMANDS.join(",")).split(",");
+for (const c of commands) if (!ALL_COMMANDS.includes(c)) usage(`unknown command ${JSON.stringify(c)}`);
+const seed = Number(option("--seed", "7"));
+const starts = Number(option("--starts", "15"));
+const keep = argv.includes("--keep");
+const dir = option("--dir", path.join(os.tmpdir(), "imladri-bench"));
+fs.mkdirSync(dir, { recursive: true });
+
+// The demo key, 0600 as imladri requires (git does not keep file modes).
+const keyFile = path.join(dir, "signer.jwk");
+fs.copyFileSync(path.join(repo, "fixtures/keys/demo-signer.jwk"), keyFile);
+fs.chmodSync(keyFile, 0o600);
+
+// --- measuring a whole process -------------------------------------------------------------------
+
+// Preloaded into each measured process: on exit it writes its own peak RSS and CPU time to the file
+// named by IMLADRI_BENCH_STATS (getrusage of the process, the same figure /usr/bin/time -v prints).
+const PRELOAD =
+  "data:text/javascript," +
+  encodeURIComponent(
+    'import { writeFileSync } from "node:fs";' +
+      "const f = process.env.IMLADRI_BENCH_STATS;" +
+      'if (f) process.on("exit", () => { const u = process.resourceUsage();' +
+      "writeFileSync(f, JSON.stringify({ maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 })); });",
+  );
+const statsFile = path.join(dir, `stats-${process.pid}.json`);
+
+/** Runs the CLI as a whole process; returns wall ms, CPU ms, peak RSS in MB, exit status, output. */
+function runCli(args, { measure = true } = {}) {
+  fs.rmSync(statsFile, { force: true });
+  const nodeArgs = measure ? ["--import", PRELOAD, bin, ...args] : [bin, ...args];
+  const t = performance.now();
+  const r = spawnSync(process.execPath, nodeArgs, {
+    cwd: dir,
+    env: { ...process.env, IMLADRI_BENCH_STATS: statsFile, NO_COLOR: "1" },
+    maxBuffer: 64 * 1024 * 1024,
+    encoding: "utf8",
+  });
+  const wallMs = performance.now() - t;
+  let stats = {};
+  if (measure) {
+    try {
+      stats = JSON.parse(fs.readFileSync(statsFile, "utf8"));
+    } catch {
+      // The process died before its exit handler (a crash, out of memory): no figures.
+    }
+  }
+  return { wallMs, cpuMs: stats.cpuMs, rssMb: stats.maxRssKb === undefined ? undefined : stats.maxRssKb / 1024, status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+function firstLine(text) {
+  return (text.split("\n").find((l) => l.trim() !== "") ?? "").trim().slice(0, 160);
+}
+
+// --- floors --------------------------------------------------------------------------------------
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Times f (wall and CPU ms). */
+function timed(f) {
+  const t = performance.now();
+  const c = cpuMs();
+  const value = f();
+  return { wallMs: performance.now() - t, cpuMs: cpuMs() - c, value };
+}
+
+const CHUNK = 1 << 20;
+
+/** Calls onLine(text) for each line of the file, read in 1 MB chunks and decoded as UTF-8. */
+function eachLine(file, onLine) {
+  const fd = fs.openSync(file, "r");
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let pending = [];
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      const data = buf.subarray(0, n);
+      let start = 0;
+      for (;;) {
+        const nl = data.indexOf(0x0a, start);
+        if (nl < 0) break;
+        let bytes = data.subarray(start, nl);
+        if (pending.length > 0) {
+          bytes = Buffer.concat([...pending, bytes]);
+          pending = [];
+        }
+        onLine(bytes.toString("utf8"));
+        start = nl + 1;
+      }
+      if (start < n) pending.push(Buffer.from(data.subarray(start)));
+    }
+    if (pending.length > 0) onLine(Buffer.concat(pending).toString("utf8"));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readOnly(file) {
+  const fd = fs.openSync(file, "r");
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let total = 0;
+  try {
+    for (let n; (n = fs.readSync(fd, buf, 0, CHUNK, null)) > 0; ) total += n;
+  } finally {
+    fs.closeSync(fd);
+  }
+  return total;
+}
+
+/**
+ * The SHA-256 calls a verifier must make for one record (DESIGN §4, §5): for a disclosed event, a
+ * salt and a leaf hash per scalar and one hash per container; for a partial one, a leaf hash per
+ * disclosed scalar (its salt is given) and one per container; one chain link per record.
+ */
+function hashesOf(record) {
+  let n = 1; // the chain link
+  if (record === null || typeof record !== "object" || !("event" in record)) return n;
+  const perLeaf = "seed" in record ? 2 : 1;
+  const redacted = record.redacted ?? {};
+  const walk = (v, p) => {
+    if (p in redacted) return;
+    if (v === null || typeof v !== "object") {
+      n += perLeaf;
+      return;
+    }
+    n++;
+    if (Array.isArray(v)) v.forEach((c, i) => walk(c, p + "/" + i));
+    else for (const k of Object.keys(v)) walk(v[k], p + "/" + k.replace(/~/g, "~0").replace(/\//g, "~1"));
+  };
+  walk(record.event, "");
+  return n;
+}
+
+/** An event log line is the event itself: the hashes an export makes for it. */
+function hashesOfEvent(event) {
+  return hashesOf({ seed: "", event });
+}
+
+/**
+ * Floors for one file (docs/performance.md): a first, untimed pass counts the hash inputs and
+ * warms the page cache (the command before it read the file too); then each part is timed.
+ */
+function floors(file, { isBundle }) {
+  let hashes = 0;
+  let lines = 0;
+  eachLine(file, (text) => {
+    lines++;
+    const v = JSON.parse(text);
+    if (isBundle) {
+      if (lines > 1) hashes += hashesOf(v);
+    } else hashes += hashesOfEvent(v);
+  });
+  const bytes = fs.statSync(file).size;
+  const read = timed(() => readOnly(file));
+  const parse = timed(() => eachLine(file, (text) => JSON.parse(text)));
+  // The fastest one-shot call node:crypto has: a "binary" (latin1) string result avoids
+  // allocating a Buffer per digest, which costs more than hashing 64 bytes.
+  const input = new Uint8Array(64).fill(0x5a);
+  const small = timed(() => {
+    for (let i = 0; i < hashes; i++) hash("sha256", input, "binary");
+  });
+  const bulk = timed(() => {
+    // The file's bytes once (every leaf's JCS text is hashed once; DESIGN §4).
+    const fd = fs.openSync(file, "r");
+    const buf = Buffer.allocUnsafe(CHUNK);
+    try {
+      let acc = "";
+      for (let n; (n = fs.readSync(fd, buf, 0, CHUNK, null)) > 0; ) acc = hash("sha256", buf.subarray(0, n), "binary");
+      return acc;
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+  return { bytes, lines, hashes, read, parse, small, bulk, totalMs: parse.wallMs + small.wallMs + bulk.wallMs, totalCpuMs: parse.cpuMs + small.cpuMs + bulk.cpuMs };
+}
+
+/** Writing n bytes durably, as an atomic write does (temp file, fsync). */
+function writeFloor(n) {
+  const file = path.join(dir, `write-floor-${process.pid}.tmp`);
+  const buf = Buffer.alloc(CHUNK, 0x61);
+  const t = timed(() => {
+    const fd = fs.openSync(file, "w");
+    try {
+      for (let left = n; left > 0; left -= CHUNK) fs.writeSync(fd, buf, 0, Math.min(CHUNK, left));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+  fs.rmSync(file, { force: true });
+  return t;
+}
+
+// --- the run -------------------------------------------------------------------------------------
+
+const fmtInt = (n) => Math.round(n).toLocaleString("en-US");
+const fmtS = (ms) => (ms === undefined ? "-" : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1));
+const fmtMb = (b) => (b / 1048576).toFixed(1);
+const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus[0]?.model ?? "?"} x ${cpus.length}`,
+    availableParallelism: os.availableParallelism?.() ?? cpus.length,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(0)} GB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadavg: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+  };
+}
+
+const m0 = machine();
+process.stdout.write(`imladri bench: ${m0.cpu}, ${m0.memory}, node ${m0.node}, ${m0.os}\n`);
+process.stdout.write(`load average at start: ${m0.loadavg} (other processes on the machine skew wall times; CPU times are shown too)\n`);
+const results = [];
+
+for (const count of sizes) {
+  const label = sizeLabel(count);
+  const log = path.join(dir, `events-${label}-seed${seed}.jsonl`);
+  if (!fs.existsSync(log)) {
+    process.stderr.write(`generating ${label} events...\n`);
+    const tmp = `${log}.${process.pid}.tmp`;
+    writeEventLog(tmp, count, seed);
+    fs.renameSync(tmp, log);
+  }
+  const bundle = path.join(dir, `bundle-${label}.jsonl`);
+  const share = path.join(dir, `share-${label}.jsonl`);
+  const logBytes = fs.statSync(log).size;
+  process.stdout.write(`\n== ${label} events: log ${fmtMb(logBytes)} MB\n`);
+
+  const runs = [];
+  const record = (name, input, r, floor) => {
+    const ok = r.status === 0;
+    const bytes = fs.statSync(input).size;
+    runs.push({ name, ok, r, bytes, floor });
+    const line = ok
+      ? `${name.padEnd(13)} ${fmtS(r.wallMs).padStart(7)} s  cpu ${fmtS(r.cpuMs).padStart(7)} s  ${fmtInt(count / (r.wallMs / 1000)).padStart(9)} ev/s  ${(bytes / 1048576 / (r.wallMs / 1000)).toFixed(1).padStart(6)} MB/s  rss ${r.rssMb === undefined ? "-" : r.rssMb.toFixed(0).padStart(5)} MB`
+      : `${name.padEnd(13)} FAILED (exit ${r.status ?? r.signal}): ${firstLine(r.stderr) || firstLine(r.stdout)}`;
+    process.stdout.write(line + "\n");
+  };
+
+  const want = (c) => commands.includes(c);
+  if (want("export") || !fs.existsSync(bundle)) {
+    const r = runCli(["proof", "export", "--log", log, "--key-file", keyFile, "--out", bundle, "--force"]);
+    if (want("export")) record("export", log, r, "export");
+    else if (r.status !== 0) process.stdout.write(`export (setup) FAILED: ${firstLine(r.stderr)}\n`);
+  }
+  if (want("verify") && fs.existsSync(bundle)) record("verify", bundle, runCli(["proof", "verify", bundle, "--key", pubKey]), "bundle");
+  if ((want("redact") || want("verify-share")) && fs.existsSync(bundle)) {
+    if (want("redact") || !fs.existsSync(share)) {
+      const r = runCli(["proof", "redact", bundle, "--policy", "auditor", "--out", share, "--force"]);
+      if (want("redact")) record("redact", bundle, r, "bundle");
+      else if (r.status !== 0) process.stdout.write(`redact (setup) FAILED: ${firstLine(r.stderr)}\n`);
+    }
+  }
+  if (want("verify-share") && fs.existsSync(share)) record("verify-share", share, runCli(["proof", "verify", share, "--key", pubKey]), "share");
+
+  // Floors, in this process, on the files the commands just read.
+  const fl = {};
+  if (fs.existsSync(bundle)) fl.bundle = floors(bundle, { isBundle: true });
+  if (want("export")) fl.export = floors(log, { isBundle: false });
+  if (fs.existsSync(share) && want("verify-share")) fl.share = floors(share, { isBundle: true });
+  const writes = {};
+  if (want("export") && fs.existsSync(bundle)) writes.export = writeFloor(fs.statSync(bundle).size);
+  if (want("redact") && fs.existsSync(share)) writes.redact = writeFloor(fs.statSync(share).size);
+
+  process.stdout.write("floors (this process, same files):\n");
+  for (const [name, f] of Object.entries(fl)) {
+    const file = name === "export" ? "event log" : name;
+    process.stdout.write(
+      `  ${file.padEnd(10)} ${fmtMb(f.bytes).padStart(7)} MB  read ${fmtS(f.read.wallMs)} s  read+JSON.parse/line ${fmtS(f.parse.wallMs)} s  ` +
+        `${fmtInt(f.hashes)} small SHA-256 ${fmtS(f.small.wallMs)} s  SHA-256 of the bytes ${fmtS(f.bulk.wallMs)} s  = ${fmtS(f.totalMs)} s\n`,
+    );
+  }
+  process.stdout.write("ratios (command wall time / its floor; docs/performance.md):\n");
+  for (const run of runs) {
+    if (!run.ok) continue;
+    let floor;
+    if (run.name === "export" && fl.export) floor = fl.export.totalMs + (writes.export?.wallMs ?? 0);
+    if (run.name === "verify" && fl.bundle) floor = fl.bundle.totalMs;
+    if (run.name === "redact" && fl.bundle) floor = fl.bundle.totalMs + (writes.redact?.wallMs ?? 0);
+    if (run.name === "verify-share" && fl.share) floor = fl.share.totalMs;
+    if (floor === undefined) continue;
+    run.floorMs = floor;
+    process.stdout.write(`  ${run.name.padEnd(13)} ${fmtS(run.r.wallMs).padStart(7)} s / ${fmtS(floor).padStart(6)} s = ${(run.r.wallMs / floor).toFixed(2)}x\n`);
+  }
+  results.push({ count, label, runs, fl });
+  if (!keep) {
+    // Bundles and shares only stay when asked (--keep): a 1M bundle is over a gigabyte.
+    fs.rmSync(share, { force: true });
+    fs.rmSync(bundle, { force: true });
+  }
+}
+
+// --- start-up ------------------------------------------------------------------------------------
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function repeat(n, f) {
+  const times = [];
+  for (let i = 0; i < n; i++) times.push(f());
+  return { median: median(times), min: Math.min(...times) };
+}
+
+process.stdout.write(`\n== start-up (${starts} runs each, whole processes; median / min)\n`);
+const bare = repeat(starts, () => {
+  const t = performance.now();
+  spawnSync(process.execPath, ["-e", "0"]);
+  return performance.now() - t;
+});
+const version = repeat(starts, () => runCli(["--version"], { measure: false }).wallMs);
+const ten = path.join(dir, "events-10.jsonl");
+writeEventLog(ten, 10, seed);
+const tenBundle = path.join(dir, "bundle-10.json");
+const exp = runCli(["proof", "export", "--log", ten, "--key-file", keyFile, "--out", tenBundle, "--force"], { measure: false });
+const verify10 =
+  exp.status === 0
+    ? repeat(starts, () => {
+        const r = runCli(["proof", "verify", tenBundle, "--key", pubKey], { measure: false });
+        return r.status === 0 ? r.wallMs : NaN;
+      })
+    : undefined;
+const ms = (x) => `${x.median.toFixed(0)} ms / ${x.min.toFixed(0)} ms`;
+process.stdout.write(`node -e 0 (bare Node start)  ${ms(bare)}\n`);
+process.stdout.write(`imladri --version            ${ms(version)}   (target < 80 ms)\n`);
+process.stdout.write(`proof verify, 10 events      ${verify10 ? ms(verify10) : `FAILED: ${firstLine(exp.stderr)}`}   (target < 150 ms)\n`);
+fs.rmSync(statsFile, { force: true });
+process.stdout.write(`\nload average at end: ${machine().loadavg}\n`);
