@@ -24,7 +24,8 @@ const steps = [
   ["redact it into an auditor share", ["proof", "redact", "proof.json", "--policy", "auditor", "--out", "share.json"]],
   ["verify the share with the same command and key", ["proof", "verify", "share.json", "--key", pub]],
   ["read the share as an auditor would", ["proof", "inspect", "share.json"]],
-  ["plan the cleanup of what the workflow left running", ["cleanup", "--log", events, "--config", path.join(repo, "fixtures/cleanup/demo.config.json")]],
+  ["plan the cleanup of what an unfinished workflow left running (nothing is changed without --apply)",
+    ["cleanup", "--log", path.join(repo, "fixtures/events/unfinished-workflow.jsonl"), "--config", path.join(repo, "fixtures/cleanup/issue-example.config.json")]],
 ];
 
 let failed = false;
