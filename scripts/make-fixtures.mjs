@@ -13,6 +13,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeDemoKeyring } from "./make-keyring-fixture.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "fixtures", "bundles");
@@ -43,7 +44,8 @@ try {
   writeFileSync(join(out, "demo-share-tampered.json"), JSON.stringify(doc) + "\n");
   const pub = join(root, "fixtures", "keys", "demo-signer.pub.jwk");
   imladri("proof", "verify", share, "--key", pub);
-  process.stdout.write(`make-fixtures: wrote ${full}, ${share} and demo-share-tampered.json\n`);
+  await writeDemoKeyring();
+  process.stdout.write(`make-fixtures: wrote ${full}, ${share}, demo-share-tampered.json and fixtures/keys/demo-keyring.json\n`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

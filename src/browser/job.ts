@@ -15,7 +15,7 @@ import { hasMember, isJsonObject, type JsonObject, type JsonValue } from "../cor
 import { isKid, readPublicJwk, type Kid } from "../core/jws/jwk.js";
 import { TrustStore } from "../core/jws/trust.js";
 import { replayKeyring } from "../core/keyring/replay.js";
-import { addKeyringToTrust } from "../core/keyring/trust.js";
+import { trustKeyring } from "../core/keyring/trust.js";
 import { KEYRING_FORMAT } from "../core/keyring/types.js";
 import type { Finding } from "../core/verify/finding.js";
 import type { EvidenceCheck } from "../core/verify/steps/evidence.js";
@@ -104,7 +104,7 @@ export function loadTrust(crypto: CryptoProvider, files: readonly JobFile[], roo
   }
   const keyring = keyrings[0];
   if (keyring && !notes.some((n) => n.level === "error")) {
-    findings.push(...keyringTrustFindings(crypto, keyring.doc, keyring.file.name, pin, store));
+    findings.push(...trustKeyring(store, replayKeyring(crypto, keyring.doc, pin === undefined ? {} : { root: pin }), keyring.file.name));
   }
   return { store, notes, findings };
 }
@@ -114,23 +114,6 @@ export interface Trust {
   notes: KeyNote[];
   /** The keyring's findings, for the Verifier's extraFindings. */
   findings: Finding[];
-}
-
-/**
- * `proof verify --keyring`: the keyring's keys join the trust store when its log replays cleanly,
- * and its findings join the bundle's. The same steps and words as keyringTrustFindings in
- * src/cli/run/keys-file.ts, which reads a file and so cannot be bundled for a browser; the page
- * and CLI agreement tests (test/browser) catch any drift between the two.
- */
-function keyringTrustFindings(crypto: CryptoProvider, doc: JsonValue, file: string, root: Kid | undefined, trust: TrustStore): Finding[] {
-  const replay = replayKeyring(crypto, doc, root === undefined ? {} : { root });
-  addKeyringToTrust(trust, replay, file);
-  const findings = replay.findings.map((f) => ({ ...f, message: `keyring ${file}: ${f.message}` }));
-  if (!replay.ok) {
-    const n = replay.findings.filter((f) => f.effect === "invalid").length;
-    findings.push({ code: "keyring.untrusted", effect: "info", message: `keyring ${file} does not verify (${n} problem${n === 1 ? "" : "s"}): none of its keys is trusted` });
-  }
-  return findings;
 }
 
 /** A keyring is told from a JWK by its members (DESIGN §7: exactly format, keys, log). */

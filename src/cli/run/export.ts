@@ -1,14 +1,15 @@
-/** `imladri proof export`: check every event, then chain, sign and write atomically. */
+/** `imladri proof export`: check every event, chain, sign and write atomically, streaming (issue 6). */
 import { randomUUID } from "node:crypto";
 import { EventLogChecker, type LogProblem } from "../../core/events/log.js";
 import { Exporter, signStatement } from "../../core/export/exporter.js";
 import { BUNDLE_FORMAT, type BundleHeader, type DisclosedRecord } from "../../core/bundle/types.js";
-import { serializeBundle, type BundleFormat } from "../../core/bundle/serialize.js";
-import { proofIdentity, type Issuer } from "../../core/statement/statement.js";
-import type { JsonObject } from "../../core/json/value.js";
+import type { BundleFormat } from "../../core/bundle/serialize.js";
+import { proofIdentity, type Issuer, type Statement } from "../../core/statement/statement.js";
 import { formatTimestamp } from "../../core/time.js";
-import { assertWritable, writeFileAtomic } from "../../io/files.js";
+import { assertWritable } from "../../io/files.js";
+import { BundleFileWriter } from "../../io/bundle-file.js";
 import { lineErrorMessage, readLines } from "../../io/lines.js";
+import { startProgress } from "../progress.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
@@ -56,58 +57,77 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   chainId ??= randomUUID();
   if (chainId === "") throw new CliError(ExitCode.usage, "--chain must not be empty");
 
-  // Check every line before anything is written, and list all the bad ones.
-  const checker = new EventLogChecker();
-  const events: JsonObject[] = [];
-  const problems: LogProblem[] = [];
-  for (const l of readLines(opts.log, "event log")) {
-    if ("error" in l) {
-      problems.push({ line: l.line, pointer: "", message: lineErrorMessage(l.error) });
-      continue;
-    }
-    const r = checker.check(l.text, l.line);
-    problems.push(...r.problems);
-    if (r.event) events.push(r.event);
-  }
+  // Streaming (issue 6): each event is checked, chained, scanned and spooled as it is read, so
+  // memory does not grow with the log. Every line is still checked and all bad ones listed; once
+  // one is bad no more records are made, and nothing is written (the spool is removed).
   const logName = opts.log === "-" ? "<stdin>" : opts.log;
-  if (problems.length > 0) {
-    const badLines = new Set(problems.map((p) => p.line)).size;
-    const details = problems.slice(0, MAX_LISTED).map((p) => `${logName}:${p.line}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
-    if (problems.length > MAX_LISTED) details.push(`... and ${problems.length - MAX_LISTED} more`);
-    throw new CliError(ExitCode.dataError, `${logName}: ${badLines} bad event line(s); nothing was written`, details);
-  }
-
+  const checker = new EventLogChecker();
   const exporter = new Exporter(crypto, chainId, earlier);
-  const records: DisclosedRecord[] = [];
-  for (const event of events) {
-    const r = exporter.add(event);
-    if (!r.ok) {
+  const writer = new BundleFileWriter(opts.out, format, { force: opts.force, what: "bundle" });
+  // The first problems are kept for the message; the rest are only counted (a log may be all bad).
+  const problems: LogProblem[] = [];
+  let problemCount = 0;
+  let badLines = 0;
+  const leaks: LeakFinding[] = [];
+  /** The first seq whose event differs from the continued bundle's (then no more records are made). */
+  let changedSeq: number | undefined;
+  const progress = startProgress("export", ctx.json);
+  let statement: Statement;
+  try {
+    for (const l of readLines(opts.log, "event log")) {
+      progress.tick();
+      const found = "error" in l ? [{ line: l.line, pointer: "", message: lineErrorMessage(l.error) }] : [];
+      const r = "error" in l ? undefined : checker.check(l.text, l.line);
+      if (r) found.push(...r.problems);
+      if (found.length > 0) {
+        badLines++;
+        problemCount += found.length;
+        for (const f of found) if (problems.length < MAX_LISTED) problems.push(f);
+      }
+      if (!r?.event || problemCount > 0 || changedSeq !== undefined) continue;
+      const added = exporter.add(r.event);
+      if (!added.ok) {
+        changedSeq = added.seq;
+        continue;
+      }
+      for (const f of scanRecord(crypto, added.record)) leaks.push(f);
+      writer.add(added.record);
+    }
+    progress.finish();
+    if (problemCount > 0) {
+      const details = problems.map((p) => `${logName}:${p.line}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
+      if (problemCount > problems.length) details.push(`... and ${problemCount - problems.length} more`);
+      throw new CliError(ExitCode.dataError, `${logName}: ${badLines} bad event line(s); nothing was written`, details);
+    }
+    if (changedSeq !== undefined) {
       throw new CliError(
         ExitCode.dataError,
-        `${logName}: the event at seq ${r.seq} differs from the one exported in ${opts.continue}: the source log was changed after the earlier export; nothing was written`,
+        `${logName}: the event at seq ${changedSeq} differs from the one exported in ${opts.continue}: the source log was changed after the earlier export; nothing was written`,
       );
     }
-    records.push(r.record);
-  }
-  const leaks = refuseSecrets(ctx, logName, records.flatMap((r) => scanRecord(crypto, r)), opts.allowSecrets);
-  if (exporter.missingEarlier > 0) {
-    throw new CliError(
-      ExitCode.dataError,
-      `${logName}: holds ${exporter.length} events but ${opts.continue} already has ${earlier.length}: the source log lost events after the earlier export (first missing: seq ${exporter.length})`,
-    );
-  }
+    refuseSecrets(ctx, logName, leaks, opts.allowSecrets);
+    if (exporter.missingEarlier > 0) {
+      throw new CliError(
+        ExitCode.dataError,
+        `${logName}: holds ${exporter.length} events but ${opts.continue} already has ${earlier.length}: the source log lost events after the earlier export (first missing: seq ${exporter.length})`,
+      );
+    }
 
-  const issuer: Issuer = {};
-  if (opts.tenant !== undefined) issuer.tenant = opts.tenant;
-  if (opts.workspace !== undefined) issuer.workspace = opts.workspace;
-  const statement = exporter.statement(formatTimestamp(new Date()), issuer);
-  const header: BundleHeader = {
-    format: BUNDLE_FORMAT,
-    kind: "full",
-    statement,
-    signatures: key ? [signStatement(crypto, statement, key)] : [],
-  };
-  writeFileAtomic(opts.out, serializeBundle(header, records, format), { force: opts.force, what: "bundle" });
+    const issuer: Issuer = {};
+    if (opts.tenant !== undefined) issuer.tenant = opts.tenant;
+    if (opts.workspace !== undefined) issuer.workspace = opts.workspace;
+    statement = exporter.statement(formatTimestamp(new Date()), issuer);
+    const header: BundleHeader = {
+      format: BUNDLE_FORMAT,
+      kind: "full",
+      statement,
+      signatures: key ? [signStatement(crypto, statement, key)] : [],
+    };
+    writer.finish(header);
+  } finally {
+    progress.finish();
+    writer.discard();
+  }
 
   const identity = proofIdentity(crypto, statement);
   if (ctx.json) {

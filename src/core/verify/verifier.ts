@@ -228,7 +228,7 @@ export class Verifier implements BundleSink {
       (this.signatures?.length ?? 0) === 0
         ? "the bundle is unsigned"
         : this.options.trust.size === 0
-          ? "no trusted key was given (use --key or --keyring)"
+          ? "no trusted key (give --key, or a --keyring that verifies)"
           : outcomes.some((o) => o.status === "bad-signature" || o.status === "revoked-key" || o.status === "malformed")
             ? "the signatures by trusted keys failed"
             : "no signature here is by a trusted key";
