@@ -177,10 +177,11 @@ describe("global options", () => {
   });
 
   it("every command's --help has examples", () => {
-    for (const cmd of [["proof", "export"], ["proof", "verify"], ["proof", "inspect"]]) {
+    const commands = [[], ["proof"], ["proof", "export"], ["proof", "verify"], ["proof", "inspect"], ["proof", "redact"], ["keys"], ["keys", "init"], ["keys", "rotate"], ["keys", "revoke"], ["keys", "list"], ["cleanup"], ["verifier-page"]];
+    for (const cmd of commands) {
       const r = imladri([...cmd, "--help"]);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/Examples:\n\s+imladri /);
+      expect(r.stdout, cmd.join(" ")).toMatch(/Examples:\n\s+imladri /);
     }
   });
 

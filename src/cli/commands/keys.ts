@@ -5,7 +5,15 @@ import { commandContext } from "../context.js";
 export function registerKeysCommands(program: Command): void {
   const keys = program
     .command("keys")
-    .description("create, rotate, revoke and list signing keys in a keyring (public keys and their signed rotation log)");
+    .description("create, rotate, revoke and list signing keys in a keyring (public keys and their signed rotation log)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  imladri keys init --keyring keyring.json --out-key signer.jwk
+  imladri keys list --keyring keyring.json
+  imladri proof verify proof.json --keyring keyring.json --root <kid>`,
+    );
 
   keys
     .command("init")
@@ -15,7 +23,7 @@ export function registerKeysCommands(program: Command): void {
     .addHelpText(
       "after",
       `
-Example:
+Examples:
   imladri keys init --keyring keyring.json --out-key signer.jwk
 
 Neither file may exist. Keep the private key in a secret store; sign with --key-file or
@@ -63,7 +71,7 @@ A retired key still verifies the bundles it signed; a revoked key makes them inv
     .addHelpText(
       "after",
       `
-Example:
+Examples:
   imladri keys revoke MnaSXunLpXEgYdM6AB8Rs7EW1LOtxiA5YXqtvd-W3S4 --keyring keyring.json --key-file signer-2027.jwk --reason "laptop stolen"`,
     )
     .action(async (kid: string, opts, cmd: Command) => {

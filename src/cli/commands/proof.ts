@@ -5,7 +5,17 @@ import { registerProofInspect } from "./proof-inspect.js";
 import { registerProofRedact } from "./proof-redact.js";
 
 export function registerProofCommands(program: Command): void {
-  const proof = program.command("proof").description("export, verify, inspect and redact proof bundles");
+  const proof = program
+    .command("proof")
+    .description("export, verify, inspect and redact proof bundles")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  imladri proof export --log events.jsonl --key-file signer.jwk --out proof.json
+  imladri proof verify proof.json --key signer.pub.jwk
+  imladri proof redact proof.json --policy auditor --out share.json`,
+    );
   registerProofExport(proof);
   registerProofVerify(proof);
   registerProofInspect(proof);
