@@ -43,6 +43,10 @@ const EVENTS: JsonValue[] = [
   { id: "e1", type: "tool.call", args: { "a/b": 1, "c~d": [true, null, "x"], "": "empty key", nested: { deep: [[], {}] } } },
   { id: "e2", "é": "accent", "😀": "astral key sorts by UTF-16 units", "\u0080": 0.1, big: 1e21, neg: -0, tiny: 5e-324 },
   {},
+  // Names that start in ASCII and continue beyond it, or mix escapes with non-ASCII: a fast path
+  // that writes pointer bytes itself must spell these exactly as the pointer string would.
+  { "naïve": 1, "a/é~b": { "größe": ["x", { "日本/語": true }] }, "ab~c/d": "plain", "x\u00e9\ud83d\ude00y": null },
+  { deep: { "k€y": [[{ "z~1/é": 0.5 }]] } },
 ];
 
 describe.each([nodeCrypto, nobleCrypto])("DESIGN §4 digest tree ($name)", (crypto) => {
