@@ -253,7 +253,7 @@ function writeFloor(n) {
 // --- the run -------------------------------------------------------------------------------------
 
 const fmtInt = (n) => Math.round(n).toLocaleString("en-US");
-const fmtS = (ms) => (ms === undefined ? "-" : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1));
+const fmtS = (ms) => (ms === undefined ? "-" : (ms / 1000).toFixed(ms < 1_000 ? 3 : ms < 10_000 ? 2 : 1));
 const fmtMb = (b) => (b / 1048576).toFixed(1);
 const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
 
@@ -289,31 +289,34 @@ for (const count of sizes) {
   process.stdout.write(`\n== ${label} events: log ${fmtMb(logBytes)} MB\n`);
 
   const runs = [];
-  const record = (name, input, r, floor) => {
+  const record = (name, input, r) => {
     const ok = r.status === 0;
     const bytes = fs.statSync(input).size;
-    runs.push({ name, ok, r, bytes, floor });
+    runs.push({ name, ok, r, bytes });
     const line = ok
       ? `${name.padEnd(13)} ${fmtS(r.wallMs).padStart(7)} s  cpu ${fmtS(r.cpuMs).padStart(7)} s  ${fmtInt(count / (r.wallMs / 1000)).padStart(9)} ev/s  ${(bytes / 1048576 / (r.wallMs / 1000)).toFixed(1).padStart(6)} MB/s  rss ${r.rssMb === undefined ? "-" : r.rssMb.toFixed(0).padStart(5)} MB`
-      : `${name.padEnd(13)} FAILED (exit ${r.status ?? r.signal}): ${firstLine(r.stderr) || firstLine(r.stdout)}`;
+      : `${name.padEnd(13)} FAILED (exit ${r.status ?? r.signal}): ${/heap out of memory/.test(r.stderr) ? "JavaScript heap out of memory" : firstLine(r.stderr) || firstLine(r.stdout)}`;
     process.stdout.write(line + "\n");
   };
 
   const want = (c) => commands.includes(c);
   if (want("export") || !fs.existsSync(bundle)) {
     const r = runCli(["proof", "export", "--log", log, "--key-file", keyFile, "--out", bundle, "--force"]);
-    if (want("export")) record("export", log, r, "export");
+    if (want("export")) record("export", log, r);
     else if (r.status !== 0) process.stdout.write(`export (setup) FAILED: ${firstLine(r.stderr)}\n`);
   }
-  if (want("verify") && fs.existsSync(bundle)) record("verify", bundle, runCli(["proof", "verify", bundle, "--key", pubKey]), "bundle");
+  if (want("verify") && fs.existsSync(bundle)) record("verify", bundle, runCli(["proof", "verify", bundle, "--key", pubKey]));
   if ((want("redact") || want("verify-share")) && fs.existsSync(bundle)) {
     if (want("redact") || !fs.existsSync(share)) {
       const r = runCli(["proof", "redact", bundle, "--policy", "auditor", "--out", share, "--force"]);
-      if (want("redact")) record("redact", bundle, r, "bundle");
+      if (want("redact")) record("redact", bundle, r);
       else if (r.status !== 0) process.stdout.write(`redact (setup) FAILED: ${firstLine(r.stderr)}\n`);
     }
   }
-  if (want("verify-share") && fs.existsSync(share)) record("verify-share", share, runCli(["proof", "verify", share, "--key", pubKey]), "share");
+  if (want("verify-share")) {
+    if (fs.existsSync(share)) record("verify-share", share, runCli(["proof", "verify", share, "--key", pubKey]));
+    else process.stdout.write("verify-share  skipped: no share was made\n");
+  }
 
   // Floors, in this process, on the files the commands just read.
   const fl = {};

@@ -4,7 +4,10 @@ import { Verifier, type VerificationReport } from "../../core/verify/verifier.js
 import { verdictExitCode, type Finding } from "../../core/verify/finding.js";
 import { isEvidenceCheck, EVIDENCE_CHECKS, type EvidenceCheck } from "../../core/verify/steps/evidence.js";
 import type { Statement } from "../../core/statement/statement.js";
+import { isJsonObject } from "../../core/json/value.js";
 import { readBundleFile } from "../../io/bundle-file.js";
+import type { BundleSink } from "../../core/bundle/read.js";
+import { startProgress, type Progress } from "../progress.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadPublicKeyFile } from "../key-files.js";
@@ -44,11 +47,33 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   if (opts.since !== undefined) since = loadConsistentBundle(crypto, opts.since, undefined, "--since bundle").statement;
 
   const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}), extraFindings: keyringFindings });
-  readBundleFile(bundle, verifier);
+  const progress = startProgress("verify", ctx.json);
+  try {
+    readBundleFile(bundle, withProgress(verifier, progress));
+  } finally {
+    progress.finish();
+  }
   const report = verifier.result();
   if (ctx.json) printJson({ bundle, ...report });
   else printReport(ctx.c, bundle, report);
   return verdictExitCode(report.verdict);
+}
+
+/** Counts records for the progress line; the statement's length is the expected total. */
+function withProgress(sink: BundleSink, progress: Progress): BundleSink {
+  return {
+    header: (h, form) => {
+      const length = isJsonObject(h.statement) ? h.statement.length : undefined;
+      if (typeof length === "number") progress.setTotal(length);
+      sink.header(h, form);
+    },
+    record: (r, i, line) => {
+      progress.tick();
+      sink.record(r, i, line);
+    },
+    problem: (f) => sink.problem(f),
+    end: () => sink.end(),
+  };
 }
 
 function parseMinSignatures(v: string | undefined): number {

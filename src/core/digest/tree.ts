@@ -11,7 +11,7 @@
  */
 import type { CryptoProvider } from "../crypto/provider.js";
 import { canonicalize } from "../json/canonical.js";
-import { appendPointer, type JsonPointer, ROOT_POINTER } from "../json/pointer.js";
+import { appendPointer, escapeToken, type JsonPointer, ROOT_POINTER } from "../json/pointer.js";
 import type { JsonValue } from "../json/value.js";
 
 export const SALT_BYTES = 16;
@@ -156,55 +156,106 @@ const ZERO_SALT = new Uint8Array(SALT_BYTES);
 export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source: DigestSource): Uint8Array {
   const stand = source.redacted(p);
   if (stand !== undefined) return stand;
-  if (v === null || typeof v !== "object") return leafDigest(crypto, v, p, source);
-  if (Array.isArray(v)) {
-    const n = v.length;
-    const children: Uint8Array[] = new Array<Uint8Array>(n);
-    for (let i = 0; i < n; i++) children[i] = nodeDigest(crypto, v[i]!, appendPointer(p, i), source);
-    // H(0x02 || JCS([hex, ...]))
-    const buf = nodeInput.room(3 + n * (QUOTED_HEX + 1));
-    let o = 0;
-    buf[o++] = TAG_ARRAY;
-    buf[o++] = 0x5b; // [
-    for (let i = 0; i < n; i++) {
-      if (i > 0) buf[o++] = 0x2c; // ,
-      o = writeQuotedHex(buf, o, children[i]!);
+  if (v === null || typeof v !== "object") {
+    let salt = source.salt(p);
+    if (salt === undefined) {
+      source.missingSalt?.(p);
+      salt = ZERO_SALT;
     }
-    buf[o++] = 0x5d; // ]
-    return crypto.sha256(nodeInput.head(buf, o));
+    return leafHash(crypto, salt, v);
+  }
+  if (Array.isArray(v)) {
+    const children: Uint8Array[] = new Array<Uint8Array>(v.length);
+    for (let i = 0; i < v.length; i++) children[i] = nodeDigest(crypto, v[i]!, appendPointer(p, i), source);
+    return arrayHash(crypto, children);
   }
   // JCS sorts member names by UTF-16 code units, which is what Array.prototype.sort does.
   const names = Object.keys(v).sort();
-  const n = names.length;
-  const children: Uint8Array[] = new Array<Uint8Array>(n);
-  let size = 3;
-  for (let i = 0; i < n; i++) {
-    const k = names[i]!;
-    children[i] = nodeDigest(crypto, v[k]!, appendPointer(p, k), source);
-    size += jsonStringRoom(k) + 1 + QUOTED_HEX + 1;
-  }
-  // H(0x01 || JCS({name: hex, ...}))
-  const buf = nodeInput.room(size);
-  let o = 0;
-  buf[o++] = TAG_OBJECT;
-  buf[o++] = 0x7b; // {
-  for (let i = 0; i < n; i++) {
-    if (i > 0) buf[o++] = 0x2c; // ,
-    o = writeJsonString(buf, o, names[i]!);
-    buf[o++] = 0x3a; // :
-    o = writeQuotedHex(buf, o, children[i]!);
-  }
-  buf[o++] = 0x7d; // }
-  return crypto.sha256(nodeInput.head(buf, o));
+  const children: Uint8Array[] = new Array<Uint8Array>(names.length);
+  for (let i = 0; i < names.length; i++) children[i] = nodeDigest(crypto, v[names[i]!]!, appendPointer(p, names[i]!), source);
+  return objectHash(crypto, names, children);
 }
 
-/** H(0x00 || salt(p) || JCS(v)) for a string, number, boolean or null. */
-function leafDigest(crypto: CryptoProvider, v: string | number | boolean | null, p: JsonPointer, source: DigestSource): Uint8Array {
-  let salt = source.salt(p);
-  if (salt === undefined) {
-    source.missingSalt?.(p);
-    salt = ZERO_SALT;
+/** digest(event) = N(event, "") for a disclosed record. */
+export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array): Uint8Array {
+  if (seed.length > PATH_ROOM) return nodeDigest(crypto, event, ROOT_POINTER, seedSource(crypto, seed));
+  pathInput.bytes.set(seed, 0);
+  return seedWalk(crypto, event, seed, seed.length);
+}
+
+/*
+ * The same tree as nodeDigest with a seedSource, for the hot path (every event of an export or a
+ * verify): the salt input seed || UTF8(p) is kept in pathInput as a byte path that grows and
+ * shrinks with the walk, so no pointer string is built per node and the seed is written once per
+ * event. A path that would not fit falls back to nodeDigest for that subtree.
+ * test/perf/tree-buffers.test.ts checks both walks against each other and a plain reference.
+ */
+const PATH_ROOM = SCRATCH_BYTES;
+const pathInput = new Scratch();
+const pathDecoder = new TextDecoder();
+
+/** N(v, p) where pathInput holds seed || UTF8(p) in its first `end` bytes. */
+function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: number): Uint8Array {
+  const buf = pathInput.bytes;
+  if (v === null || typeof v !== "object") {
+    // salt(p): the first 16 bytes of the digest (leafHash copies no more).
+    return leafHash(crypto, crypto.sha256(pathInput.head(buf, end)), v);
   }
+  if (Array.isArray(v)) {
+    const children: Uint8Array[] = new Array<Uint8Array>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const index = String(i);
+      if (end + 1 + index.length > PATH_ROOM) {
+        children[i] = nodeDigest(crypto, v[i]!, appendPointer(pathOf(seed, end), i), seedSource(crypto, seed));
+        continue;
+      }
+      buf[end] = 0x2f; // /
+      for (let j = 0; j < index.length; j++) buf[end + 1 + j] = index.charCodeAt(j);
+      children[i] = seedWalk(crypto, v[i]!, seed, end + 1 + index.length);
+    }
+    return arrayHash(crypto, children);
+  }
+  const names = Object.keys(v).sort();
+  const children: Uint8Array[] = new Array<Uint8Array>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i]!;
+    // "/" + the escaped name, at most 3 UTF-8 bytes per UTF-16 unit (2 for "~0" and "~1").
+    if (end + 1 + 3 * k.length > PATH_ROOM) {
+      children[i] = nodeDigest(crypto, v[k]!, appendPointer(pathOf(seed, end), k), seedSource(crypto, seed));
+      continue;
+    }
+    buf[end] = 0x2f; // /
+    children[i] = seedWalk(crypto, v[k]!, seed, writeToken(buf, end + 1, k));
+  }
+  return objectHash(crypto, names, children);
+}
+
+/** Writes an RFC 6901 reference token (~ as ~0, / as ~1) as UTF-8 at `o`; returns the end. */
+function writeToken(buf: Uint8Array, o: number, k: string): number {
+  const start = o;
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    // Beyond ASCII: write the whole escaped token again from its start (the ASCII bytes already
+    // written are overwritten), so the path is exactly UTF8(pointer) as DESIGN §4 hashes it.
+    if (c >= 0x80) return writeText(buf, start, escapeToken(k));
+    if (c === 0x7e) {
+      buf[o++] = 0x7e; // ~0
+      buf[o++] = 0x30;
+    } else if (c === 0x2f) {
+      buf[o++] = 0x7e; // ~1
+      buf[o++] = 0x31;
+    } else buf[o++] = c;
+  }
+  return o;
+}
+
+/** The pointer whose bytes pathInput holds after the seed. */
+function pathOf(seed: Uint8Array, end: number): JsonPointer {
+  return pathDecoder.decode(pathInput.bytes.subarray(seed.length, end)) as JsonPointer;
+}
+
+/** H(0x00 || salt || JCS(v)) for a string, number, boolean or null; the salt's first 16 bytes are used. */
+function leafHash(crypto: CryptoProvider, salt: Uint8Array, v: string | number | boolean | null): Uint8Array {
   let buf: Uint8Array;
   let o = 1 + SALT_BYTES;
   if (typeof v === "string") {
@@ -221,9 +272,38 @@ function leafDigest(crypto: CryptoProvider, v: string | number | boolean | null,
   return crypto.sha256(nodeInput.head(buf, o));
 }
 
-/** digest(event) = N(event, "") for a disclosed record. */
-export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array): Uint8Array {
-  return nodeDigest(crypto, event, ROOT_POINTER, seedSource(crypto, seed));
+/** H(0x02 || JCS([hex, ...])) over the children's digests. */
+function arrayHash(crypto: CryptoProvider, children: readonly Uint8Array[]): Uint8Array {
+  const n = children.length;
+  const buf = nodeInput.room(3 + n * (QUOTED_HEX + 1));
+  let o = 0;
+  buf[o++] = TAG_ARRAY;
+  buf[o++] = 0x5b; // [
+  for (let i = 0; i < n; i++) {
+    if (i > 0) buf[o++] = 0x2c; // ,
+    o = writeQuotedHex(buf, o, children[i]!);
+  }
+  buf[o++] = 0x5d; // ]
+  return crypto.sha256(nodeInput.head(buf, o));
+}
+
+/** H(0x01 || JCS({name: hex, ...})) over the sorted names and their children's digests. */
+function objectHash(crypto: CryptoProvider, names: readonly string[], children: readonly Uint8Array[]): Uint8Array {
+  const n = names.length;
+  let size = 3;
+  for (let i = 0; i < n; i++) size += jsonStringRoom(names[i]!) + 1 + QUOTED_HEX + 1;
+  const buf = nodeInput.room(size);
+  let o = 0;
+  buf[o++] = TAG_OBJECT;
+  buf[o++] = 0x7b; // {
+  for (let i = 0; i < n; i++) {
+    if (i > 0) buf[o++] = 0x2c; // ,
+    o = writeJsonString(buf, o, names[i]!);
+    buf[o++] = 0x3a; // :
+    o = writeQuotedHex(buf, o, children[i]!);
+  }
+  buf[o++] = 0x7d; // }
+  return crypto.sha256(nodeInput.head(buf, o));
 }
 
 /** Nesting depth with the root container at level 1 (DESIGN §2, §4: events nest at most 60). */

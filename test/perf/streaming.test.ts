@@ -1,0 +1,214 @@
+/**
+ * Streaming (issue 6): `proof export` spools records to a temp file as it checks events and
+ * `proof verify` reads JSON Lines line by line. Neither may change a verdict, an identity or a
+ * byte: the streamed bundle must be exactly what the in-memory writer (serializeBundle) makes of
+ * the same records, and the streamed verify must report exactly what the in-memory reader does.
+ * A refused export must leave nothing behind. Memory and speed are measured by `npm run bench`,
+ * not asserted here.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { generateEvents, writeEventLog } from "../../fixtures/generate-events.mjs";
+import { readBundleBytes, type BundleSink } from "../../src/core/bundle/read.js";
+import { serializeBundle, type BundleFormat } from "../../src/core/bundle/serialize.js";
+import type { BundleHeader, EventRecord } from "../../src/core/bundle/types.js";
+import type { JsonObject, JsonValue } from "../../src/core/json/value.js";
+import { TrustStore } from "../../src/core/jws/trust.js";
+import { Verifier, type VerificationReport } from "../../src/core/verify/verifier.js";
+import { nodeCrypto } from "../../src/platform/node-crypto.js";
+import { loadPublicKeyFile } from "../../src/cli/key-files.js";
+import { BIN, demoKey, imladri, tempDir } from "../support/cli.js";
+
+const EVENTS = 50_000;
+/** Each 50k-event verify takes seconds to a minute depending on the machine's load. */
+const SLOW = 600_000;
+
+let dir: string;
+let key: { priv: string; pub: string };
+let log: string;
+let bundle: string;
+
+/** The in-memory path: the whole file as bytes, through the core reader, into a Verifier. */
+function verifyInMemory(bytes: Uint8Array): VerificationReport {
+  const trust = new TrustStore();
+  trust.add({ key: loadPublicKeyFile(nodeCrypto, key.pub).key, status: "active", source: key.pub });
+  const verifier = new Verifier({ crypto: nodeCrypto, trust });
+  readBundleBytes(bytes, verifier);
+  return verifier.result();
+}
+
+/** Header and records of a bundle held in memory. */
+function parts(bytes: Uint8Array): { header: BundleHeader; records: EventRecord[] } {
+  let header: JsonObject | undefined;
+  const records: JsonValue[] = [];
+  const sink: BundleSink = {
+    header: (h) => (header = h),
+    record: (r) => records.push(r),
+    problem: (f) => {
+      throw new Error(`unreadable bundle: ${f.message}`);
+    },
+    end: () => {},
+  };
+  readBundleBytes(bytes, sink);
+  return { header: header as unknown as BundleHeader, records: records as unknown as EventRecord[] };
+}
+
+function serialized(header: BundleHeader, records: EventRecord[], format: BundleFormat): Buffer {
+  return Buffer.concat([...serializeBundle(header, records, format)].map((c) => Buffer.from(c, "utf8")));
+}
+
+const entries = (d: string) => fs.readdirSync(d).sort();
+
+/** The CLI on the 50k-event files: as test/support's imladri(), with room for a loaded machine. */
+function imladriSlow(args: string[]): { code: number; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  delete env.IMLADRI_SIGNING_KEY;
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: "utf8", timeout: SLOW, maxBuffer: 1 << 26 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = tempDir("imladri-perf-");
+  key = demoKey(dir);
+  log = path.join(dir, "events.jsonl");
+  writeEventLog(log, EVENTS, 11);
+  bundle = path.join(dir, "proof.jsonl");
+  const r = imladriSlow(["proof", "export", "--log", log, "--key-file", key.priv, "--out", bundle, "--json"]);
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+}, SLOW);
+
+describe(`a ${EVENTS.toLocaleString("en-US")}-event JSON Lines bundle`, () => {
+  it("is byte for byte what the in-memory writer makes of its records (header line first)", () => {
+    const bytes = fs.readFileSync(bundle);
+    const { header, records } = parts(bytes);
+    expect(records).toHaveLength(EVENTS);
+    expect(bytes.subarray(0, bytes.indexOf(0x0a)).toString("utf8")).toContain('"statement":');
+    expect(serialized(header, records, "jsonl").equals(bytes)).toBe(true);
+  }, SLOW);
+
+  it("verifies streamed (the CLI) exactly as in memory, and as the one-document form of the same records", () => {
+    const streamed = imladriSlow(["proof", "verify", bundle, "--key", key.pub, "--json"]);
+    expect(streamed.code).toBe(0);
+    const { bundle: _name, ...report } = JSON.parse(streamed.stdout) as VerificationReport & { bundle: string };
+    expect(report.verdict).toBe("verified");
+    expect(report.events.total).toBe(EVENTS);
+
+    const bytes = fs.readFileSync(bundle);
+    expect(verifyInMemory(bytes)).toEqual(report);
+
+    const { header, records } = parts(bytes);
+    const doc = verifyInMemory(serialized(header, records, "json"));
+    expect(doc.form).toBe("json");
+    expect({ ...doc, form: "jsonl" }).toEqual(report);
+  }, SLOW);
+
+  it("a changed event in the stream is caught at its seq, streamed and in memory alike", () => {
+    const lines = fs.readFileSync(bundle, "utf8").split("\n");
+    const seq = 31_337;
+    // Every event has a time; one a year later must break the chain from this record on.
+    expect(lines[seq + 1]).toContain('"ts":"2026-');
+    lines[seq + 1] = lines[seq + 1]!.replace('"ts":"2026-', '"ts":"2027-');
+    const tampered = path.join(dir, "tampered.jsonl");
+    fs.writeFileSync(tampered, lines.join("\n"));
+    const streamed = imladriSlow(["proof", "verify", tampered, "--key", key.pub, "--json"]);
+    expect(streamed.code).toBe(1);
+    const { bundle: _name, ...report } = JSON.parse(streamed.stdout) as VerificationReport & { bundle: string };
+    expect(report.verdict).toBe("invalid");
+    expect(report.findings.map((f) => f.code)).toContain("chain.head-mismatch");
+    expect(verifyInMemory(fs.readFileSync(tampered))).toEqual(report);
+    fs.rmSync(tampered);
+  }, SLOW);
+});
+
+describe("the one-document form, written streamed", () => {
+  it("is byte for byte what the in-memory writer makes, and verifies", () => {
+    const small = path.join(dir, "small.jsonl");
+    writeEventLog(small, 2_000, 5);
+    const out = path.join(dir, "small.json");
+    const r = imladri(["proof", "export", "--log", small, "--key-file", key.priv, "--out", out], { cwd: dir });
+    expect(r.code).toBe(0);
+    const bytes = fs.readFileSync(out);
+    expect(bytes.subarray(0, 11).toString()).toBe('{"events":[');
+    const { header, records } = parts(bytes);
+    expect(records).toHaveLength(2_000);
+    expect(serialized(header, records, "json").equals(bytes)).toBe(true);
+    expect(verifyInMemory(bytes).verdict).toBe("verified");
+  }, SLOW);
+});
+
+describe("a refused export leaves nothing behind", () => {
+  /** A log of `good` generated events, then `last` (a line of text). */
+  function logWith(name: string, good: number, last: string): string {
+    const file = path.join(dir, name);
+    const lines = [...generateEvents(good, 3)].map((e) => JSON.stringify(e));
+    fs.writeFileSync(file, lines.join("\n") + "\n" + last + "\n");
+    return file;
+  }
+
+  it("a bad line after thousands of good ones (exit 65): no output, no temp file", () => {
+    const work = tempDir("imladri-perf-refused-");
+    const bad = logWith("bad.jsonl", 3_000, '{"id":"x","ts":"2026-13-45T00:00:00Z","type":"tool.call","actor":{}}');
+    const before = entries(work);
+    const r = imladri(["proof", "export", "--log", bad, "--key-file", key.priv, "--out", path.join(work, "proof.jsonl")], { cwd: work });
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain("line(s); nothing was written");
+    expect(r.stderr).toContain(`${bad}:3001`);
+    expect(entries(work)).toEqual(before);
+  });
+
+  it("a secret in the last event (exit 1): no output, no temp file", () => {
+    const work = tempDir("imladri-perf-refused-");
+    const [event] = [...generateEvents(1, 99)];
+    const secret = { ...event, id: "evt-secret", args: { note: "key AKIAIOSFODNN7EXAMPLE here" } };
+    const leaky = logWith("leaky.jsonl", 3_000, JSON.stringify(secret));
+    const r = imladri(["proof", "export", "--log", leaky, "--key-file", key.priv, "--out", path.join(work, "proof.json")], { cwd: work });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("nothing was written");
+    expect(r.stderr).not.toContain("AKIAIOSFODNN7EXAMPLE");
+    expect(entries(work)).toEqual([]);
+  });
+
+  it("with --force over an existing bundle, a bad log leaves the old bundle as it was", () => {
+    const work = tempDir("imladri-perf-refused-");
+    const out = path.join(work, "proof.jsonl");
+    fs.writeFileSync(out, "the earlier bundle\n");
+    const bad = logWith("bad2.jsonl", 500, "not json");
+    const r = imladri(["proof", "export", "--log", bad, "--key-file", key.priv, "--out", out, "--force"], { cwd: work });
+    expect(r.code).toBe(65);
+    expect(entries(work)).toEqual(["proof.jsonl"]);
+    expect(fs.readFileSync(out, "utf8")).toBe("the earlier bundle\n");
+  });
+});
+
+// `script` (util-linux) runs a command on a pseudo-terminal, where stderr is a TTY.
+const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
+
+describe("progress output (issue 6)", () => {
+  it("never appears when stderr is not a terminal", () => {
+    // The 50,000-event verify runs for seconds: a progress line would have been drawn on a TTY.
+    const r = imladriSlow(["proof", "verify", bundle, "--key", key.pub]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).not.toContain("\r");
+  }, SLOW);
+
+  it.runIf(hasScript)("appears on a terminal, and never with --json there", () => {
+    const onTty = (args: string[]) => {
+      const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+      const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 300_000 });
+      return { code: r.status, out: r.stdout };
+    };
+    const plain = onTty(["proof", "verify", bundle, "--key", key.pub]);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/\rverify {2}\[[#.]{20}\] +\d+% {2}[\d,]+ \/ 50,000 events {2}[\d,]+ events\/s/);
+
+    const json = onTty(["proof", "verify", bundle, "--key", key.pub, "--json"]);
+    expect(json.code).toBe(0);
+    expect(json.out).not.toContain("events/s");
+    // The terminal turns each LF into CR LF; apart from that, stdout is the JSON document alone.
+    expect(JSON.parse(json.out.replace(/\r\n/g, "\n")).verdict).toBe("verified");
+  }, SLOW);
+});
