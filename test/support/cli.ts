@@ -11,7 +11,6 @@ import { fileURLToPath } from "node:url";
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = path.join(REPO, "bin/imladri.js");
 export const FIXTURES = path.join(REPO, "fixtures");
-export const SHARED_VECTORS = path.resolve(REPO, "../shared/vectors");
 
 export interface RunResult {
   code: number;

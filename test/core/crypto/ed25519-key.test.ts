@@ -1,11 +1,10 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Point } from "@noble/ed25519";
 import { describe, expect, it } from "vitest";
 import { checkEd25519PublicKey } from "../../../src/core/crypto/ed25519-key.js";
 import { fromHex, toHex } from "../../../src/core/encoding/hex.js";
 
-const VECTORS = fileURLToPath(new URL("../../../../shared/vectors/", import.meta.url));
+import { VECTORS } from "../../support/vectors.js";
 
 interface Rfc8032Vector {
   name: string;

@@ -1,6 +1,5 @@
 import { verify as opensslVerify, createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Point, utils as edUtils } from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
@@ -11,8 +10,7 @@ import { fromHex, toHex } from "../../../src/core/encoding/hex.js";
 import { concatBytes, utf8 } from "../../../src/core/encoding/utf8.js";
 import { nodeCrypto } from "../../../src/platform/node-crypto.js";
 
-// shared/ is the repository's sibling (locally and in CI): resolve it from this file, not the cwd.
-const VECTORS = fileURLToPath(new URL("../../../../shared/vectors/", import.meta.url));
+import { VECTORS } from "../../support/vectors.js";
 const readJson = (name: string): unknown => JSON.parse(readFileSync(VECTORS + name, "utf8"));
 
 function hex(text: string): Uint8Array {

@@ -1,12 +1,10 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { canonicalBytes, canonicalize } from "../../../src/core/json/canonical.js";
 import { JsonSyntaxError, parseJson, parseJsonBytes } from "../../../src/core/json/parse.js";
 import type { JsonValue } from "../../../src/core/json/value.js";
 
-// The shared vectors sit beside the repository (DESIGN: ../shared/vectors).
-const VECTORS = fileURLToPath(new URL("../../../../shared/vectors/", import.meta.url));
+import { VECTORS } from "../../support/vectors.js";
 const JCS = VECTORS + "jcs/";
 
 function hexBytes(text: string): Uint8Array {
