@@ -26,7 +26,3 @@ export function printJson(doc: unknown): void {
 export function printLine(line = ""): void {
   process.stdout.write(line + "\n");
 }
-
-export function printWarning(c: ChalkInstance, message: string): void {
-  process.stderr.write(c.yellow("warning: ") + message + "\n");
-}

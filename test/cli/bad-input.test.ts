@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
+import { colorEnabled, makeChalk } from "../../src/cli/output.js";
 import { BIN, DEMO_EVENTS, demoKey, imladri, tempDir, type RunResult } from "../support/cli.js";
 
 const require = createRequire(import.meta.url);
@@ -197,8 +198,22 @@ describe("global options", () => {
     expect(r.stderr).toBe("");
   });
 
-  it("colors only on request: NO_COLOR and --no-color give plain text", () => {
-    const r = imladri(["proof", "verify", bundle, "--key", key.pub, "--no-color"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
-    expect(r.stdout).not.toMatch(/\u001b\[/);
+  it("colors only on a terminal, and never with NO_COLOR or --no-color", () => {
+    const tty = { isTTY: true } as NodeJS.WriteStream;
+    const pipe = { isTTY: false } as NodeJS.WriteStream;
+    const saved = process.env.NO_COLOR;
+    try {
+      delete process.env.NO_COLOR;
+      expect(colorEnabled(undefined, tty)).toBe(true);
+      expect(colorEnabled(undefined, pipe)).toBe(false);
+      expect(colorEnabled(false, tty)).toBe(false); // --no-color
+      process.env.NO_COLOR = "1";
+      expect(colorEnabled(undefined, tty)).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved;
+    }
+    expect(makeChalk(true).red("x")).toMatch(/\u001b\[/);
+    expect(makeChalk(false).red("x")).toBe("x");
   });
 });
