@@ -11,7 +11,7 @@ import { startProgress, type Progress } from "../progress.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadPublicKeyFile } from "../key-files.js";
-import { loadConsistentBundle } from "../bundle-input.js";
+import { checkConsistentBundle } from "../bundle-input.js";
 import { keyringTrustFindings } from "./keys-file.js";
 import { printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
@@ -44,7 +44,7 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   if (opts.root !== undefined && opts.keyring === undefined) throw new CliError(ExitCode.usage, "--root pins a keyring's first key: give --keyring too");
   const keyringFindings = opts.keyring === undefined ? [] : keyringTrustFindings(crypto, opts.keyring, opts.root, trust);
   let since: Statement | undefined;
-  if (opts.since !== undefined) since = loadConsistentBundle(crypto, opts.since, undefined, "--since bundle").statement;
+  if (opts.since !== undefined) since = checkConsistentBundle(crypto, opts.since, "--since bundle").statement;
 
   const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}), extraFindings: keyringFindings });
   const progress = startProgress("verify", ctx.json);
