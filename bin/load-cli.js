@@ -1,0 +1,38 @@
+// Loads the bundled command line (dist/cli/imladri.cjs, made by scripts/build-cli.mjs) with the
+// V8 code cache the build made for it, so a small run does not compile what it runs (issue 6,
+// docs/performance.md "Start-up"). A cache V8 rejects (another Node version) only costs time.
+"use strict";
+const { readFileSync, writeFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const path = require("node:path");
+const { Script, constants } = require("node:vm");
+
+const file = path.join(__dirname, "..", "dist", "cli", "imladri.cjs");
+const cacheFile = file + ".cache";
+
+/** @returns {{ main: (args: string[]) => Promise<number>, cacheRejected: boolean | undefined, saveCache: () => void }} */
+function loadCli() {
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  // The CommonJS wrapper Node puts around a .cjs file, so the bundle runs as if required.
+  const source = "(function (exports, require, module, __filename, __dirname) { " + readFileSync(file, "utf8") + "\n})";
+  const script = new Script(source, {
+    filename: file,
+    cachedData,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+  return {
+    main: module.exports.main,
+    cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected,
+    // Only the build calls this (scripts/build-cli.mjs), after a warm-up run.
+    saveCache: () => writeFileSync(cacheFile, script.createCachedData()),
+  };
+}
+
+exports.loadCli = loadCli;
