@@ -7,5 +7,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    setupFiles: ["test/support/remove-temp.ts"],
   },
 });

@@ -1,6 +1,6 @@
 /** Small builders shared by the cleanup tests. */
+import { tempDir as makeTempDir } from "../support/temp.js";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parseJsonBytes } from "../../src/core/json/parse.js";
 import type { JsonObject } from "../../src/core/json/value.js";
@@ -45,7 +45,7 @@ export function note(): JsonObject {
 }
 
 export function tempDir(prefix = "imladri-cleanup-"): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  return makeTempDir(prefix);
 }
 
 export function writeLog(file: string, events: readonly JsonObject[]): void {

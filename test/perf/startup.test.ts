@@ -6,9 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { imladri, REPO } from "../support/cli.js";
+import { imladri, REPO, tempDir } from "../support/cli.js";
 
 const version = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
 
@@ -53,14 +52,9 @@ describe("the bundled command line (scripts/build-cli.mjs)", () => {
   });
 
   it("finds the files it ships beside itself (import.meta.url is each module's own)", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "imladri-startup-"));
-    try {
-      const out = path.join(dir, "page.html");
-      const r = imladri(["verifier-page", "--out", out]);
-      expect(r.code).toBe(0);
-      expect(fs.readFileSync(out)).toEqual(fs.readFileSync(path.join(REPO, "dist/verify-proof.html")));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const out = path.join(tempDir("imladri-startup-"), "page.html");
+    const r = imladri(["verifier-page", "--out", out]);
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(out)).toEqual(fs.readFileSync(path.join(REPO, "dist/verify-proof.html")));
   });
 });

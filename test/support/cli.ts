@@ -4,7 +4,6 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,9 +30,7 @@ export function imladri(args: string[], options: { cwd?: string; env?: Record<st
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function tempDir(prefix = "imladri-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDir } from "./temp.js";
 
 /** The demo signing key copied into `dir` with mode 0600 (git does not keep file modes). */
 export function demoKey(dir: string): { priv: string; pub: string; d: string } {
