@@ -3,12 +3,13 @@
  * the verifier first so nothing downstream sees a broken one.
  */
 import type { CryptoProvider } from "../core/crypto/provider.js";
-import type { DisclosedRecord } from "../core/bundle/types.js";
+import { earlierRecordOf, type EarlierRecords } from "../core/export/earlier.js";
 import { TrustStore } from "../core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../core/verify/verifier.js";
 import type { JsonObject, JsonValue } from "../core/json/value.js";
 import { readStatement, type Statement } from "../core/statement/statement.js";
 import { readBundleFile } from "../io/bundle-file.js";
+import { bundleRecords } from "../io/bundle-records.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -16,10 +17,6 @@ export interface CheckedBundle {
   header: JsonObject;
   statement: Statement;
   report: VerificationReport;
-}
-
-export interface LoadedBundle extends CheckedBundle {
-  records: JsonValue[];
 }
 
 /**
@@ -58,14 +55,39 @@ export function checkConsistentBundle(
   return { header, statement, report };
 }
 
-/** The same, keeping every record in memory (for bundles small enough to hold). */
-export function loadConsistentBundle(crypto: CryptoProvider, file: string, trust: TrustStore = new TrustStore(), what = "bundle"): LoadedBundle {
-  const records: JsonValue[] = [];
-  const checked = checkConsistentBundle(crypto, file, what, (r) => records.push(r), trust);
-  return { ...checked, records };
+/** The earlier bundle of `proof export --continue`, open for reading in step with the new log. */
+export interface BundleToContinue {
+  statement: Statement;
+  records: EarlierRecords;
+  /** Closes the file, which is opened at the first record (the export may stop before the last). */
+  close(): void;
 }
 
-export function disclosedRecords(file: string, loaded: LoadedBundle): DisclosedRecord[] {
-  if (loaded.header.kind !== "full") throw new CliError(ExitCode.dataError, `${file}: is a share; continuing a chain needs the full bundle with its seeds`);
-  return loaded.records as unknown as DisclosedRecord[];
+/**
+ * Opens the earlier bundle of `proof export --continue` without holding it (issue 6): it is
+ * checked first, streaming, and must be a consistent full bundle (a share has no seeds); its
+ * records are then read a second time, one per new event, and each is checked again. The Exporter
+ * compares the chain they make with the head checked first (src/core/export/earlier.ts), so a file
+ * changed between the two reads is refused. It is read twice, so it must be a file, not stdin.
+ */
+export function openBundleToContinue(crypto: CryptoProvider, file: string): BundleToContinue {
+  if (file === "-") {
+    throw new CliError(ExitCode.usage, "--continue needs the earlier bundle as a file, not stdin: it is read twice (checked first, then in step with the new log)");
+  }
+  const { header, statement, report } = checkConsistentBundle(crypto, file, "bundle to continue");
+  if (header.kind !== "full") throw new CliError(ExitCode.dataError, `${file}: is a share; continuing a chain needs the full bundle with its seeds`);
+  const source = bundleRecords(file, report.form ?? "json");
+  let seq = 0;
+  return {
+    statement,
+    records: {
+      length: statement.length,
+      head: statement.head,
+      next: () => {
+        const r = source.next();
+        return r.done ? undefined : earlierRecordOf(crypto, r.value, seq++);
+      },
+    },
+    close: () => void source.return(),
+  };
 }

@@ -38,6 +38,7 @@ export { computeVerdict, verdictExitCode, type Finding, type Effect, type Verdic
 export { EVIDENCE_CHECKS, type EvidenceCheck } from "./verify/steps/evidence.js";
 
 export { Exporter, signStatement } from "./export/exporter.js";
+export { earlierRecordOf, type EarlierRecord, type EarlierRecords } from "./export/earlier.js";
 export { EventLogChecker } from "./events/log.js";
 export { validateEvent, KNOWN_EVENT_TYPES } from "./schema/validate.js";
 export { Summarizer, type Summary } from "./inspect/summary.js";

@@ -1,9 +1,11 @@
 /**
  * Feeding a bundle file to a sink (the verifier, inspect, redact). The JSON Lines form streams
  * line by line; the one-document form is read whole, with a limit that points to JSON Lines.
- * And writing a bundle record by record (BundleFileWriter), for export.
+ * Reading one more than once (RereadableBundle), for redact's two passes. And writing a bundle
+ * record by record (BundleFileWriter), for export and redact.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { JsonlBundleParser, jsonlHeaderOf, readBundleBytes, type BundleSink } from "../core/bundle/read.js";
@@ -20,7 +22,7 @@ import { lineErrorMessage, peekFirstLine, readLines } from "./lines.js";
 export const MAX_DOCUMENT_BYTES = 400 * 1024 * 1024;
 
 /** The JSON Lines header line (statement, signatures, redaction block) is never this large. */
-const MAX_HEADER_LINE = 16 * 1024 * 1024;
+export const MAX_HEADER_LINE = 16 * 1024 * 1024;
 
 export function readBundleFile(file: string, sink: BundleSink): "json" | "jsonl" {
   if (file === "-") return readBundleBytes(readInputBytes(file, "bundle"), sink);
@@ -54,11 +56,68 @@ export function readBundleFile(file: string, sink: BundleSink): "json" | "jsonl"
   return readBundleBytes(readInputBytes(file, "bundle"), sink);
 }
 
+/**
+ * A bundle read more than once: redact checks it whole through the verifier, then reads it again
+ * to redact it (issue 6), so that neither pass holds the records. What is redacted must be what
+ * was checked: `unchanged()` compares the file's identity (device, inode, size, modification and
+ * change times; the change time cannot be set back) with the one taken before the first pass.
+ * File times tick coarsely (milliseconds), so a writer still at work in the tick of that first
+ * look could go unseen; records changed that way still cannot make a share that verifies with
+ * events the issuer did not sign (their digests would not chain to the signed head).
+ * Stdin can be read only once: it is read whole (as every command reads stdin) and copied to a
+ * 0600 temp file, which `close()` removes.
+ */
+export class RereadableBundle {
+  private constructor(
+    /** The file to read: the bundle, or the copy of stdin. */
+    readonly path: string,
+    private readonly identity: string,
+    private readonly copied: boolean,
+  ) {}
+
+  static open(file: string): RereadableBundle {
+    if (file !== "-") return new RereadableBundle(file, identityOf(file, file), false);
+    const bytes = readInputBytes(file, "bundle");
+    const copy = path.join(os.tmpdir(), `.imladri-stdin-${process.pid}-${randomBytes(6).toString("hex")}`);
+    try {
+      fs.writeFileSync(copy, bytes, { mode: 0o600, flag: "wx" });
+    } catch (e) {
+      fs.rmSync(copy, { force: true });
+      throw new CliError(ExitCode.cannotCreate, `cannot keep a copy of the bundle read from stdin in ${os.tmpdir()} (${(e as NodeJS.ErrnoException)?.code ?? String(e)})`);
+    }
+    return new RereadableBundle(copy, identityOf(copy, file), true);
+  }
+
+  /** True when the file is still the one opened (nothing replaced, appended or rewritten). */
+  unchanged(): boolean {
+    try {
+      return identityOf(this.path, this.path) === this.identity;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Removes the copy of stdin, if any. */
+  close(): void {
+    if (this.copied) fs.rmSync(this.path, { force: true });
+  }
+}
+
+function identityOf(file: string, name: string): string {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(":");
+  } catch (e) {
+    throw ioErrorToCliError(e, name, "bundle");
+  }
+}
+
 /** Spooled text is written in pieces of about this many characters. */
 const SPOOL_FLUSH_CHARS = 1 << 20;
 
 /**
- * Writes a bundle whose header is known only after its last record (export signs the chain head),
+ * Writes a bundle whose header is known only after its last record (export signs the chain head,
+ * redact's block counts and signs the records),
  * with memory that does not grow with the number of records (issue 6): each record goes as JCS
  * to a spool file beside the output as soon as it is made; `finish(header)` then writes the
  * output atomically (DESIGN §11) from the spool, in the layout of serializeBundle (DESIGN §6): the
@@ -91,11 +150,13 @@ export class BundleFileWriter {
     return this.count;
   }
 
-  add(record: EventRecord): void {
+  /** Spools one record; returns its JCS text (what was written, for a digest over the records). */
+  add(record: EventRecord): string {
     const text = canonicalize(record as unknown as JsonObject);
     this.pending += this.format === "jsonl" ? text + "\n" : this.count > 0 ? "," + text : text;
     this.count++;
     if (this.pending.length >= SPOOL_FLUSH_CHARS) this.flush();
+    return text;
   }
 
   /** Writes the output: header and records, atomically; the spool is removed either way. */

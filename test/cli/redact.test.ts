@@ -123,6 +123,18 @@ describe("proof redact", () => {
     expect(r.stderr).toContain("/rules/0/redact/0");
   });
 
+  it("reads the bundle from stdin (-), which it reads twice: the share verifies, and errors name <stdin>", () => {
+    const share = file("from-stdin.json");
+    const r = imladri(["proof", "redact", "-", "--out", share], { input: fs.readFileSync(full, "utf8") });
+    expect(r.code).toBe(0);
+    expect(imladri(["proof", "verify", share, "--key", key.pub]).code).toBe(0);
+    const bad = imladri(["proof", "redact", "-", "--out", file("never.json")], { input: "not a bundle\n" });
+    expect(bad.code).toBe(65);
+    expect(bad.stderr).toContain("<stdin>: the bundle to redact is not a consistent bundle");
+    expect(bad.stderr).not.toContain(".imladri-stdin-");
+    expect(fs.existsSync(file("never.json"))).toBe(false);
+  });
+
   it("refuses a bad --redact value (exit 64)", () => {
     expect(imladri(["proof", "redact", full, "--out", file("never.json"), "--redact", "args"]).code).toBe(64);
   });
@@ -181,6 +193,7 @@ describe("detector findings", () => {
     noSecret(j);
     const doc = JSON.parse(j.stdout);
     expect(doc.written).toBe(false);
+    expect(doc.blockingCount).toBe(doc.blocking.length);
     expect(doc.blocking[0]).toMatchObject({ detector: "aws-access-key", seq: 2, pointer: "/decision/reason" });
     const d = imladri(["proof", "redact", secretBundle, "--dry-run"]);
     expect(d.code).toBe(1);

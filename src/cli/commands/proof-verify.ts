@@ -12,6 +12,7 @@ export function registerProofVerify(proof: Command): Command {
     .option("--min-signatures <n>", "valid signatures by distinct trusted keys required (default 1)")
     .option("--require <check>", "an evidence check that must hold: cleanup, decisions, no-elided; repeatable", collect, [])
     .option("--since <earlier>", "check that this bundle extends an earlier one (same chain, its head at its length)")
+    .option("--threads <n>", "worker threads that parse and digest the records of a JSON Lines file: 1 for none; default auto (two for files of 32 MB or more, when the machine has a core idle)")
     .addHelpText(
       "after",
       `
@@ -22,7 +23,8 @@ Examples:
   imladri proof verify proof-tuesday.json --key signer.pub.jwk --since proof-monday.json
 
 Verdicts (DESIGN §8): verified (exit 0), invalid (1), insufficient_evidence (2: no trusted key
-signed it, or a --require check is unmet). Usage 64, bad key file 65, missing file 66.`,
+signed it, or a --require check is unmet). Usage 64, bad key file 65, missing file 66,
+internal error 70 (e.g. a worker thread failed: no verdict is given; --threads 1 avoids them).`,
     )
     .action(async (bundle: string, opts, cmd: Command) => {
       const { runVerify } = await import("../run/verify.js");

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { EventLogChecker, type LogProblem } from "../../core/events/log.js";
 import { Exporter, signStatement } from "../../core/export/exporter.js";
-import { BUNDLE_FORMAT, type BundleHeader, type DisclosedRecord } from "../../core/bundle/types.js";
+import { BUNDLE_FORMAT, type BundleHeader } from "../../core/bundle/types.js";
 import type { BundleFormat } from "../../core/bundle/serialize.js";
 import { proofIdentity, type Issuer, type Statement } from "../../core/statement/statement.js";
 import { formatTimestamp } from "../../core/time.js";
@@ -13,7 +13,7 @@ import { startProgress } from "../progress.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
-import { disclosedRecords, loadConsistentBundle } from "../bundle-input.js";
+import { openBundleToContinue, type BundleToContinue } from "../bundle-input.js";
 import { printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
 import { describeLeak, scanRecord, type LeakFinding } from "../../core/detect/scan.js";
@@ -44,15 +44,15 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
     throw new CliError(ExitCode.usage, "no signing key: give --key-file <jwk> or set IMLADRI_SIGNING_KEY (or --unsigned for a bundle that can never verify)");
   }
 
-  let earlier: DisclosedRecord[] = [];
+  // Issue 6: the earlier bundle is checked first, then read again in step with the new log.
+  let earlier: BundleToContinue | undefined;
   let chainId = opts.chain;
   if (opts.continue !== undefined) {
-    const loaded = loadConsistentBundle(crypto, opts.continue, undefined, "bundle to continue");
-    earlier = disclosedRecords(opts.continue, loaded);
-    if (chainId !== undefined && chainId !== loaded.statement.chain) {
-      throw new CliError(ExitCode.usage, `--chain ${JSON.stringify(chainId)} differs from the continued bundle's chain ${JSON.stringify(loaded.statement.chain)}`);
+    earlier = openBundleToContinue(crypto, opts.continue);
+    if (chainId !== undefined && chainId !== earlier.statement.chain) {
+      throw new CliError(ExitCode.usage, `--chain ${JSON.stringify(chainId)} differs from the continued bundle's chain ${JSON.stringify(earlier.statement.chain)}`);
     }
-    chainId = loaded.statement.chain;
+    chainId = earlier.statement.chain;
   }
   chainId ??= randomUUID();
   if (chainId === "") throw new CliError(ExitCode.usage, "--chain must not be empty");
@@ -62,7 +62,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   // one is bad no more records are made, and nothing is written (the spool is removed).
   const logName = opts.log === "-" ? "<stdin>" : opts.log;
   const checker = new EventLogChecker();
-  const exporter = new Exporter(crypto, chainId, earlier);
+  const exporter = new Exporter(crypto, chainId, earlier?.records);
   const writer = new BundleFileWriter(opts.out, format, { force: opts.force, what: "bundle" });
   // The first problems are kept for the message; the rest are only counted (a log may be all bad).
   const problems: LogProblem[] = [];
@@ -99,6 +99,14 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
       if (problemCount > problems.length) details.push(`... and ${problemCount - problems.length} more`);
       throw new CliError(ExitCode.dataError, `${logName}: ${badLines} bad event line(s); nothing was written`, details);
     }
+    // Before anything is blamed on the log or written: the earlier records read in step with it
+    // (and the rest of them, if the log stopped short) must chain to the head checked first.
+    if (!exporter.earlierIntact()) {
+      throw new CliError(
+        ExitCode.dataError,
+        `${opts.continue}: changed while it was being read (its records no longer chain to the head checked first); nothing was written. Run the export again`,
+      );
+    }
     if (changedSeq !== undefined) {
       throw new CliError(
         ExitCode.dataError,
@@ -109,7 +117,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
     if (exporter.missingEarlier > 0) {
       throw new CliError(
         ExitCode.dataError,
-        `${logName}: holds ${exporter.length} events but ${opts.continue} already has ${earlier.length}: the source log lost events after the earlier export (first missing: seq ${exporter.length})`,
+        `${logName}: holds ${exporter.length} events but ${opts.continue} already has ${exporter.earlierLength}: the source log lost events after the earlier export (first missing: seq ${exporter.length})`,
       );
     }
 
@@ -127,16 +135,17 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   } finally {
     progress.finish();
     writer.discard();
+    earlier?.close();
   }
 
   const identity = proofIdentity(crypto, statement);
   if (ctx.json) {
-    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: earlier.length, leaks });
+    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: exporter.earlierLength, leaks });
     return;
   }
   const { c } = ctx;
   printLine(`${c.green("exported")} ${statement.length} events to ${opts.out} (${format})`);
-  printLine(`  chain     ${chainId}${earlier.length > 0 ? ` (continues ${earlier.length} earlier events)` : ""}`);
+  printLine(`  chain     ${chainId}${exporter.earlierLength > 0 ? ` (continues ${exporter.earlierLength} earlier events)` : ""}`);
   printLine(`  identity  ${identity}`);
   printLine(`  signed by ${key ? key.kid : c.yellow("nobody (--unsigned): this bundle can never verify")}`);
 }

@@ -1,6 +1,8 @@
 /** `imladri proof inspect`: a readable account of the events; it never says "valid". */
 import { REDACTED, Summarizer, type Summary } from "../../core/inspect/summary.js";
 import { readBundleFile } from "../../io/bundle-file.js";
+import { startProgress } from "../progress.js";
+import { withProgress } from "../progress-sink.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { printJson, printLine } from "../output.js";
@@ -9,7 +11,13 @@ import { formatFinding } from "./verify.js";
 
 export async function runInspect(ctx: CommandContext, bundle: string): Promise<void> {
   const summarizer = new Summarizer();
-  readBundleFile(bundle, summarizer);
+  // On a terminal, a long read shows how far it is (issue 6); never with --json.
+  const progress = startProgress("inspect", ctx.json);
+  try {
+    readBundleFile(bundle, withProgress(summarizer, progress));
+  } finally {
+    progress.finish();
+  }
   const s = summarizer.result();
   if (s.kind === undefined && s.records === 0 && s.problems.length > 0) {
     throw new CliError(ExitCode.dataError, `${bundle}: not a readable bundle: ${s.problems[0]!.message}`);

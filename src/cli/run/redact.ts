@@ -1,27 +1,43 @@
 /**
  * `imladri proof redact`: an auditor share that still verifies against the issuer's signature
- * (DESIGN §6, §9; docs/redaction.md). Reads and checks the input, applies the policy, scans what
- * would still be disclosed, and writes the share atomically only when every finding is redacted or
- * accepted.
+ * (DESIGN §6, §9; docs/redaction.md). Streams (issue 6), in two passes over the input, so memory
+ * does not grow with the number of events:
+ *
+ *   1. the input is checked through the verifier, keeping no record: a broken bundle is never
+ *      turned into a share that looks fine;
+ *   2. it is read again; each record is redacted, scanned for what it would still disclose,
+ *      counted (and digested, when a redactor signs) and spooled beside the output.
+ *
+ * Then the findings are settled against `--accept`: only when none blocks is the share written
+ * (atomically, from the spool); otherwise the spool is removed and nothing is written.
  */
+import type { BundleSink } from "../../core/bundle/read.js";
+import type { BundleFormat } from "../../core/bundle/serialize.js";
 import { BUNDLE_FORMAT, type BundleHeader, type EventRecord } from "../../core/bundle/types.js";
-import { serializeBundle, type BundleFormat } from "../../core/bundle/serialize.js";
-import { describeLeak, type LeakFinding } from "../../core/detect/scan.js";
+import type { CryptoProvider } from "../../core/crypto/provider.js";
+import type { HexDigest } from "../../core/encoding/hex.js";
+import { describeLeak, scanRecord } from "../../core/detect/scan.js";
+import { utf8 } from "../../core/encoding/utf8.js";
+import { canonicalize } from "../../core/json/canonical.js";
 import { JsonSyntaxError, parseJsonBytes } from "../../core/json/parse.js";
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../../core/json/value.js";
 import type { JwsSignature } from "../../core/jws/detached.js";
-import { makeRedactionBlock } from "../../core/redact/block.js";
+import type { PrivateKey } from "../../core/jws/jwk.js";
+import { countRecord, emptyStats, makeRedactionBlock, policyDigest, RecordsDigest } from "../../core/redact/block.js";
 import { BUILT_IN_POLICIES } from "../../core/redact/policies.js";
 import { readPolicy, type Policy } from "../../core/redact/policy.js";
-import { applyPolicy, extendPolicy, RuleSpecError, scanShare, settleFindings, type PlanEntry } from "../../core/redact/share.js";
+import { applyPolicyToRecord, extendPolicy, FindingSettler, RuleSpecError, type PlanEntry, type SettledFindings } from "../../core/redact/share.js";
 import { proofIdentity, statementDigest } from "../../core/statement/statement.js";
 import { formatTimestamp } from "../../core/time.js";
-import { assertWritable, readInputBytes, writeFileAtomic } from "../../io/files.js";
-import { loadConsistentBundle } from "../bundle-input.js";
+import { assertWritable, readInputBytes } from "../../io/files.js";
+import { BundleFileWriter, readBundleFile, RereadableBundle } from "../../io/bundle-file.js";
+import { checkConsistentBundle, type CheckedBundle } from "../bundle-input.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
 import { printJson, printLine } from "../output.js";
+import { startProgress } from "../progress.js";
+import { withProgress } from "../progress-sink.js";
 import { warn, type CommandContext } from "../context.js";
 
 export interface RedactOptions {
@@ -36,7 +52,10 @@ export interface RedactOptions {
   force?: boolean;
 }
 
+/** Findings listed in a message; the rest are counted. */
 const MAX_LISTED = 50;
+/** Blocking findings kept (the first by severity, then seq) for the message and `--json`; the rest are counted. */
+const MAX_KEPT_BLOCKING = 1000;
 
 export async function runRedact(ctx: CommandContext, bundle: string, opts: RedactOptions): Promise<number> {
   const { crypto } = ctx;
@@ -54,86 +73,216 @@ export async function runRedact(ctx: CommandContext, bundle: string, opts: Redac
   // DESIGN §7: a private key comes from a 0600 file; the redactor signs only when asked to.
   const key = opts.keyFile !== undefined ? loadSigningKey(crypto, opts.keyFile) : undefined;
 
-  // The input is checked first (digests, chain, an existing redaction block): a broken bundle
-  // is never turned into a share that looks fine.
-  const loaded = loadConsistentBundle(crypto, bundle, undefined, "bundle to redact");
-  const input = loaded.records as unknown as EventRecord[];
-  const signatures = loaded.header.signatures as unknown as JwsSignature[];
-  if (signatures.length === 0) warn(ctx, `${bundle} is unsigned: the share will not verify either`);
-
-  const { records, plan } = applyPolicy(crypto, input, policy);
-  const findings = scanShare(crypto, records);
-  const settled = settleFindings(findings, opts.accept, previouslyAccepted(loaded.header));
-  if (settled.unknown.length > 0) {
-    throw new CliError(
-      ExitCode.usage,
-      `--accept ${settled.unknown.join(", ")}: no such finding in what the share would disclose (a typo, or the value is now hidden); nothing was written`,
-    );
+  const input = RereadableBundle.open(bundle);
+  try {
+    return namingStdin(bundle, input, () => redactFile(ctx, bundle, input, opts, policy, format, key));
+  } finally {
+    input.close();
   }
+}
 
-  const stDigest = statementDigest(crypto, loaded.statement);
-  const block = makeRedactionBlock(crypto, {
-    statementDigest: stDigest,
-    policy,
-    createdAt: formatTimestamp(new Date()),
-    records,
-    accepted: settled.accepted,
-    ...(key ? { key } : {}),
-  });
-  const blocked = settled.blocking.length > 0;
-  const summary = {
-    bundle,
-    out: opts.out ?? null,
-    format,
-    dryRun: Boolean(opts.dryRun),
-    written: !blocked && !opts.dryRun,
-    identity: proofIdentity(crypto, loaded.statement),
-    policy: { name: policy.name, digest: block.policyDigest },
-    stats: block.stats,
-    plan: plan.filter((p) => p.action !== "redact" || p.pointers.length > 0),
-    accepted: settled.accepted,
-    blocking: settled.blocking,
-    redactor: key ? key.kid : null,
-  };
+function redactFile(
+  ctx: CommandContext,
+  bundle: string,
+  input: RereadableBundle,
+  opts: RedactOptions,
+  policy: Policy,
+  format: BundleFormat,
+  key: PrivateKey | undefined,
+): number {
+  const { crypto } = ctx;
+  // Pass 1: the input is checked first (digests, chain, an existing redaction block), streamed.
+  const check = startProgress("checking", ctx.json);
+  let checked: CheckedBundle;
+  try {
+    checked = checkConsistentBundle(crypto, input.path, "bundle to redact", () => check.tick());
+  } finally {
+    check.finish();
+  }
+  const signatures = checked.header.signatures as unknown as JwsSignature[];
+  if (signatures.length === 0) warn(ctx, `${bundle} is unsigned: the share will not verify either`);
+  const digestOfPolicy = policyDigest(crypto, policy as unknown as JsonObject);
+  const dryRunText = Boolean(opts.dryRun) && !ctx.json;
+  if (dryRunText) printLine(`${ctx.c.bold("dry run")}: nothing written. Policy ${policy.name} (${digestOfPolicy.slice(0, 16)}…)`);
 
-  if (blocked && !opts.dryRun) {
+  // Pass 2: apply the policy, scan, count and spool, one record at a time.
+  const writer = opts.dryRun ? undefined : new BundleFileWriter(opts.out!, format, { force: opts.force, what: "share" });
+  try {
+    const pass = new SharePass(crypto, policy, checked, opts.accept, writer, key !== undefined && writer !== undefined, ctx.json);
+    // A dry run's plan lines are its progress when they go to the terminal.
+    const progress = startProgress("redacting", ctx.json || (dryRunText && Boolean(process.stdout.isTTY)));
+    const changed = () => new CliError(ExitCode.ioError, `${bundle}: changed while it was being redacted (it is checked, then read again to redact it); nothing was written`);
+    try {
+      readBundleFile(input.path, withProgress(pass.sink(dryRunText ? (p, r) => printPlanLine(ctx, p, r) : undefined), progress));
+    } catch (e) {
+      // Records that changed after the check can be anything: say so rather than how they broke.
+      if (!(e instanceof CliError) && !input.unchanged()) throw changed();
+      throw e;
+    } finally {
+      progress.finish();
+    }
+    if (!pass.same || pass.stats.events !== checked.statement.length || !input.unchanged()) throw changed();
+    const { stats, plan } = pass;
+
+    const settled = pass.settler.result();
+    if (settled.unknown.length > 0) {
+      throw new CliError(
+        ExitCode.usage,
+        `--accept ${settled.unknown.join(", ")}: no such finding in what the share would disclose (a typo, or the value is now hidden); nothing was written`,
+      );
+    }
+    const blocked = settled.blockingCount > 0;
+    const summary = {
+      bundle,
+      out: opts.out ?? null,
+      format,
+      dryRun: Boolean(opts.dryRun),
+      written: !blocked && !opts.dryRun,
+      identity: proofIdentity(crypto, checked.statement),
+      policy: { name: policy.name, digest: digestOfPolicy },
+      stats,
+      plan,
+      accepted: settled.accepted,
+      blocking: settled.blocking,
+      blockingCount: settled.blockingCount,
+      redactor: key ? key.kid : null,
+    };
+    const howToFix = settled.blocking.map((f) => `${describeLeak(f)}  → --redact ${f.seq}:${f.pointer} or --accept ${f.id}`);
+
+    if (blocked && !opts.dryRun) {
+      if (ctx.json) {
+        printJson(summary);
+        return ExitCode.invalid;
+      }
+      throw new CliError(
+        ExitCode.invalid,
+        `${settled.blockingCount} finding(s) in what the share would disclose; nothing was written. For each: redact it (--redact SEQ:POINTER) or accept it (--accept ID)`,
+        listed(howToFix, settled.blockingCount),
+      );
+    }
+    if (opts.dryRun) {
+      if (ctx.json) printJson(summary);
+      else printDryRunEnd(ctx, settled, howToFix);
+      return blocked ? ExitCode.invalid : ExitCode.ok;
+    }
+
+    const eventsDigest = pass.eventsDigest();
+    const block = makeRedactionBlock(crypto, {
+      statementDigest: statementDigest(crypto, checked.statement),
+      policy,
+      createdAt: formatTimestamp(new Date()),
+      stats,
+      accepted: settled.accepted,
+      ...(key && eventsDigest ? { signer: { key, eventsDigest } } : {}),
+    });
+    const header: BundleHeader = {
+      format: BUNDLE_FORMAT,
+      kind: "share",
+      // DESIGN §6: statement and signatures are copied verbatim, so the share's identity is its source's.
+      statement: checked.statement,
+      signatures,
+      redaction: block as unknown as JsonObject,
+    };
+    writer!.finish(header);
     if (ctx.json) {
       printJson(summary);
-      return ExitCode.invalid;
+      return ExitCode.ok;
     }
-    throw new CliError(
-      ExitCode.invalid,
-      `${settled.blocking.length} finding(s) in what the share would disclose; nothing was written. For each: redact it (--redact SEQ:POINTER) or accept it (--accept ID)`,
-      listed(settled.blocking.map((f) => `${describeLeak(f)}  → --redact ${f.seq}:${f.pointer} or --accept ${f.id}`)),
-    );
+    const { c } = ctx;
+    printLine(`${c.green("wrote share")} ${opts.out} (${format}) with policy ${policy.name}`);
+    printLine(`  identity  ${summary.identity} (the source's: the issuer signature still applies)`);
+    printLine(`  hidden    ${stats.elided} of ${stats.events} events elided, ${stats.redactedFields} fields redacted in ${stats.partial} events`);
+    printLine(`  accepted  ${settled.accepted.length} finding(s)${settled.accepted.length ? ": " + settled.accepted.map((f) => f.id).join(", ") : ""}`);
+    printLine(`  signed by ${key ? `${key.kid} (redactor)` : c.dim("no redactor (give --key-file to sign the redaction)")}`);
+    return ExitCode.ok;
+  } finally {
+    // Removes the spool unless finish() already has: a refused share leaves nothing behind.
+    writer?.discard();
   }
-  if (opts.dryRun) {
-    if (ctx.json) printJson(summary);
-    else printDryRun(ctx, input, plan, summary.policy, settled.blocking, settled.accepted);
-    return blocked ? ExitCode.invalid : ExitCode.ok;
+}
+
+/**
+ * The second pass, one record at a time: what it keeps is counts, the findings settled so far
+ * (FindingSettler keeps few), the running records digest when a redactor signs, and for --json the
+ * plan entries (no records).
+ */
+class SharePass {
+  readonly stats = emptyStats();
+  readonly settler: FindingSettler;
+  readonly plan: PlanEntry[] = [];
+  /** False once the second read differs from the first (header, or an unreadable line). */
+  same = true;
+  private readonly events: RecordsDigest | undefined;
+  private readonly headerText: string;
+
+  constructor(
+    private readonly crypto: CryptoProvider,
+    private readonly policy: Policy,
+    checked: CheckedBundle,
+    accept: readonly string[],
+    private readonly writer: BundleFileWriter | undefined,
+    signed: boolean,
+    private readonly keepPlan: boolean,
+  ) {
+    this.settler = new FindingSettler(accept, previouslyAccepted(checked.header), MAX_KEPT_BLOCKING);
+    this.events = signed ? new RecordsDigest(crypto) : undefined;
+    this.headerText = canonicalize(checked.header);
   }
 
-  const header: BundleHeader = {
-    format: BUNDLE_FORMAT,
-    kind: "share",
-    // DESIGN §6: statement and signatures are copied verbatim, so the share's identity is its source's.
-    statement: loaded.statement,
-    signatures,
-    redaction: block as unknown as JsonObject,
-  };
-  writeFileAtomic(opts.out!, serializeBundle(header, records, format), { force: opts.force, what: "share" });
-  if (ctx.json) {
-    printJson(summary);
-    return ExitCode.ok;
+  sink(onPlan?: (p: PlanEntry, input: JsonValue) => void): BundleSink {
+    return {
+      header: (h) => {
+        this.same &&= canonicalize(h) === this.headerText;
+      },
+      record: (r) => {
+        // Records that differ from the checked ones are not made into a share (see `same`).
+        if (!this.same) return;
+        const applied = applyPolicyToRecord(this.crypto, r as unknown as EventRecord, this.policy);
+        for (const f of scanRecord(this.crypto, applied.record)) this.settler.add(f);
+        countRecord(this.stats, applied.record);
+        if (this.writer) {
+          const jcs = this.writer.add(applied.record);
+          // The digest a redactor signs is over the same JCS bytes that are written.
+          this.events?.pushCanonical(utf8(jcs));
+        }
+        const p = applied.plan;
+        if (this.keepPlan && (p.action !== "redact" || p.pointers.length > 0)) this.plan.push(p);
+        onPlan?.(p, r);
+      },
+      problem: () => {
+        this.same = false;
+      },
+      end: () => {},
+    };
   }
+
+  /** H(JCS(records)) of what was written, when a redactor signs; call once, at the end. */
+  eventsDigest(): HexDigest | undefined {
+    return this.events?.digest();
+  }
+}
+
+function printDryRunEnd(ctx: CommandContext, settled: SettledFindings, howToFix: string[]): void {
   const { c } = ctx;
-  const s = block.stats;
-  printLine(`${c.green("wrote share")} ${opts.out} (${format}) with policy ${policy.name}`);
-  printLine(`  identity  ${summary.identity} (the source's: the issuer signature still applies)`);
-  printLine(`  hidden    ${s.elided} of ${s.events} events elided, ${s.redactedFields} fields redacted in ${s.partial} events`);
-  printLine(`  accepted  ${settled.accepted.length} finding(s)${settled.accepted.length ? ": " + settled.accepted.map((f) => f.id).join(", ") : ""}`);
-  printLine(`  signed by ${key ? `${key.kid} (redactor)` : c.dim("no redactor (give --key-file to sign the redaction)")}`);
-  return ExitCode.ok;
+  for (const f of settled.accepted) printLine(`  ${c.dim("accepted")} ${describeLeak(f)}`);
+  if (settled.blockingCount === 0) {
+    printLine(c.green("  no unaccepted findings: the share would be written"));
+    return;
+  }
+  printLine(c.red(`  ${settled.blockingCount} finding(s) would block the share:`));
+  for (const line of listed(howToFix, settled.blockingCount, Infinity)) printLine(`    ${line}`);
+}
+
+/** Errors about the copy of stdin name `-` as the user gave it. */
+function namingStdin<T>(bundle: string, input: RereadableBundle, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (bundle === "-" && e instanceof CliError && e.message.includes(input.path)) {
+      throw new CliError(e.exitCode, e.message.split(input.path).join("<stdin>"), e.details);
+    }
+    throw e;
+  }
 }
 
 /** `auditor`, `strict`, or a policy file (a value with a `/` or ending in .json is always a file). */
@@ -164,31 +313,17 @@ function previouslyAccepted(header: JsonObject): string[] {
   return block.accepted.flatMap((a) => (isJsonObject(a) && hasMember(a, "id") && typeof a.id === "string" ? [a.id] : []));
 }
 
-function listed(lines: string[]): string[] {
-  return lines.length > MAX_LISTED ? [...lines.slice(0, MAX_LISTED), `... and ${lines.length - MAX_LISTED} more`] : lines;
+/** At most `max` lines, then how many more of `total` there are. */
+function listed(lines: string[], total = lines.length, max = MAX_LISTED): string[] {
+  const shown = lines.slice(0, max);
+  return total > shown.length ? [...shown, `... and ${total - shown.length} more`] : shown;
 }
 
-function printDryRun(
-  ctx: CommandContext,
-  input: readonly EventRecord[],
-  plan: readonly PlanEntry[],
-  policy: { name: string; digest: string },
-  blocking: readonly LeakFinding[],
-  accepted: readonly LeakFinding[],
-): void {
+/** One line of a dry run's plan, printed as the record is redacted. */
+function printPlanLine(ctx: CommandContext, p: PlanEntry, input: JsonValue): void {
   const { c } = ctx;
-  printLine(`${c.bold("dry run")}: nothing written. Policy ${policy.name} (${policy.digest.slice(0, 16)}…)`);
-  for (const p of plan) {
-    const r = input[p.seq];
-    const type = r && "event" in r && typeof r.event.type === "string" ? r.event.type : "";
-    const what = p.action === "elide" ? c.yellow("elide") : p.action === "elided" ? c.dim("already elided") : p.pointers.length ? `redact ${p.pointers.join(", ")}` : c.dim("unchanged");
-    printLine(`  seq ${String(p.seq).padEnd(4)} ${type.padEnd(18)} ${what}`);
-  }
-  for (const f of accepted) printLine(`  ${c.dim("accepted")} ${describeLeak(f)}`);
-  if (blocking.length === 0) {
-    printLine(c.green("  no unaccepted findings: the share would be written"));
-    return;
-  }
-  printLine(c.red(`  ${blocking.length} finding(s) would block the share:`));
-  for (const f of blocking) printLine(`    ${describeLeak(f)}  → --redact ${f.seq}:${f.pointer} or --accept ${f.id}`);
+  const event = isJsonObject(input) ? input.event : undefined;
+  const type = isJsonObject(event) && typeof event.type === "string" ? event.type : "";
+  const what = p.action === "elide" ? c.yellow("elide") : p.action === "elided" ? c.dim("already elided") : p.pointers.length ? `redact ${p.pointers.join(", ")}` : c.dim("unchanged");
+  printLine(`  seq ${String(p.seq).padEnd(4)} ${type.padEnd(18)} ${what}`);
 }

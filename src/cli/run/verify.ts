@@ -4,10 +4,10 @@ import { Verifier, type VerificationReport } from "../../core/verify/verifier.js
 import { verdictExitCode, type Finding } from "../../core/verify/finding.js";
 import { isEvidenceCheck, EVIDENCE_CHECKS, type EvidenceCheck } from "../../core/verify/steps/evidence.js";
 import type { Statement } from "../../core/statement/statement.js";
-import { isJsonObject } from "../../core/json/value.js";
-import { readBundleFile } from "../../io/bundle-file.js";
-import type { BundleSink } from "../../core/bundle/read.js";
+import { readBundleFileForVerify, type ThreadsOption } from "../../io/parallel-verify.js";
+import type { ExaminedRecordSink } from "../../core/verify/steps/examine.js";
 import { startProgress, type Progress } from "../progress.js";
+import { withProgress } from "../progress-sink.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadPublicKeyFile } from "../key-files.js";
@@ -24,11 +24,13 @@ export interface VerifyCliOptions {
   since?: string;
   keyring?: string;
   root?: string;
+  threads?: string;
 }
 
 export async function runVerify(ctx: CommandContext, bundle: string, opts: VerifyCliOptions): Promise<number> {
   const { crypto } = ctx;
   const minSignatures = parseMinSignatures(opts.minSignatures);
+  const threads = parseThreads(opts.threads);
   const require: EvidenceCheck[] = [];
   for (const r of opts.require) {
     if (!isEvidenceCheck(r)) throw new CliError(ExitCode.usage, `--require ${JSON.stringify(r)}: unknown check (known: ${EVIDENCE_CHECKS.join(", ")})`);
@@ -49,7 +51,8 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}), extraFindings: keyringFindings });
   const progress = startProgress("verify", ctx.json);
   try {
-    readBundleFile(bundle, withProgress(verifier, progress));
+    // A worker thread that fails throws here: an internal error (exit 70), never a verdict.
+    await readBundleFileForVerify(bundle, withVerifyProgress(verifier, progress), threads);
   } finally {
     progress.finish();
   }
@@ -59,21 +62,27 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   return verdictExitCode(report.verdict);
 }
 
-/** Counts records for the progress line; the statement's length is the expected total. */
-function withProgress(sink: BundleSink, progress: Progress): BundleSink {
+/** The verifier with a progress line: records count whether examined here or on a worker thread. */
+function withVerifyProgress(verifier: Verifier, progress: Progress): ExaminedRecordSink {
   return {
-    header: (h, form) => {
-      const length = isJsonObject(h.statement) ? h.statement.length : undefined;
-      if (typeof length === "number") progress.setTotal(length);
-      sink.header(h, form);
-    },
-    record: (r, i, line) => {
+    ...withProgress(verifier, progress),
+    recordNeeds: () => verifier.recordNeeds(),
+    recordResult: (x, index, line) => {
       progress.tick();
-      sink.record(r, i, line);
+      verifier.recordResult(x, index, line);
     },
-    problem: (f) => sink.problem(f),
-    end: () => sink.end(),
   };
+}
+
+/** `--threads`: "auto" (the default) or 1 to 64 worker threads (1: none). */
+const MAX_THREADS = 64;
+
+function parseThreads(v: string | undefined): ThreadsOption {
+  if (v === undefined || v === "auto") return "auto";
+  if (!/^[1-9][0-9]{0,1}$/.test(v) || Number(v) > MAX_THREADS) {
+    throw new CliError(ExitCode.usage, `--threads ${JSON.stringify(v)}: expected "auto" or a whole number from 1 (no worker threads) to ${MAX_THREADS}`);
+  }
+  return Number(v);
 }
 
 function parseMinSignatures(v: string | undefined): number {

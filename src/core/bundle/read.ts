@@ -35,6 +35,31 @@ export function jsonlHeaderOf(firstLine: string, line = 1): JsonObject | undefin
   }
 }
 
+/** A line of only spaces, tabs and CRs: refused, and it takes no seq (it is no record). */
+export function isBlankLine(text: string): boolean {
+  return /^[ \t\r]*$/.test(text);
+}
+
+export function blankLineProblem(line: number): Finding {
+  return { code: "bundle.blank-line", effect: "invalid", message: "blank line inside a JSON Lines bundle", line };
+}
+
+/**
+ * One non-blank record line, strictly parsed (DESIGN §2), as record `index`: the value, or the
+ * parse problem located at that seq. Shared by {@link JsonlBundleParser} and the verifier's worker
+ * threads (src/io/verify-worker.ts), so both report a bad line identically.
+ */
+export function parseRecordLine(text: string, line: number, index: number): { record: JsonValue; index: number } | { problem: Finding } {
+  try {
+    return { record: parseJson(text, { lineOffset: line - 1 }), index };
+  } catch (e) {
+    const f = parseProblem(e, line);
+    f.pointer = "/events/" + index + (f.pointer ?? "");
+    f.seq = index;
+    return { problem: f };
+  }
+}
+
 /**
  * Feeds JSON Lines to a sink; `pushLine` takes each line without its LF. Blank lines are refused
  * but a final newline is fine (the caller simply does not push the empty text after it).
@@ -50,22 +75,13 @@ export class JsonlBundleParser {
 
   /** Takes one line without its LF; the caller never pushes the empty text after a final LF. */
   pushLine(text: string, line: number): void {
-    if (/^[ \t\r]*$/.test(text)) {
-      this.sink.problem({ code: "bundle.blank-line", effect: "invalid", message: "blank line inside a JSON Lines bundle", line });
+    if (isBlankLine(text)) {
+      this.sink.problem(blankLineProblem(line));
       return;
     }
-    let v: JsonValue;
-    try {
-      v = parseJson(text, { lineOffset: line - 1 });
-    } catch (e) {
-      const f = parseProblem(e, line);
-      f.pointer = "/events/" + this.index + (f.pointer ?? "");
-      f.seq = this.index;
-      this.sink.problem(f);
-      this.index++;
-      return;
-    }
-    this.sink.record(v, this.index++, line);
+    const r = parseRecordLine(text, line, this.index++);
+    if ("problem" in r) this.sink.problem(r.problem);
+    else this.sink.record(r.record, r.index, line);
   }
 
   end(): void {

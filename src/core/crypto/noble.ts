@@ -65,6 +65,7 @@ function checkSeed(secretSeed: Uint8Array): void {
 export const nobleCrypto: CryptoProvider = {
   name: "noble",
   sha256: (data) => sha256(data),
+  sha256Latin1: (data) => String.fromCharCode.apply(null, sha256(data) as unknown as number[]),
   sha256Stream: () => {
     const h = sha256.create();
     const stream = { update: (d: Uint8Array) => (h.update(d), stream), digest: () => h.digest() };

@@ -9,6 +9,11 @@
 export interface CryptoProvider {
   readonly name: "node" | "noble";
   sha256(data: Uint8Array): Uint8Array;
+  /**
+   * SHA-256 as a 32-character string whose character codes are the digest's bytes (Node's
+   * "latin1"): the digest tree's hash, about 100 per event, without a byte array per digest.
+   */
+  sha256Latin1(data: Uint8Array): string;
   /** SHA-256 over the concatenation of parts, without building the concatenation. */
   sha256Parts(parts: readonly Uint8Array[]): Uint8Array;
   /** An incremental SHA-256, for digests over data that arrives in pieces (a streamed share). */

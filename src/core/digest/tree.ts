@@ -10,7 +10,7 @@
  * without re-signing and without exposing a guessable hash.
  */
 import type { CryptoProvider } from "../crypto/provider.js";
-import { canonicalize } from "../json/canonical.js";
+import { jcsStringRoom, writeJcsNumber, writeJcsString } from "../json/canonical.js";
 import { appendPointer, escapeToken, type JsonPointer, ROOT_POINTER } from "../json/pointer.js";
 import type { JsonValue } from "../json/value.js";
 
@@ -22,45 +22,83 @@ const TAG_OBJECT = 0x01;
 const TAG_ARRAY = 0x02;
 
 /*
- * Every node of every event is hashed (DESIGN §4: about 100 SHA-256 calls for a 1 KB event), so the
- * hash inputs are assembled in reused buffers instead of as strings and byte arrays per node: tag,
- * salt and JCS text for a leaf; the member names and the children's hex digests for a container.
- * A buffer is only written right before its hash, after every nested call for that node has
- * returned, so recursion never overwrites a pending input. An input larger than the buffer (a very
- * long string, an object with thousands of members) gets a one-off buffer. docs/performance.md
- * has the figures.
+ * Every node of every event is hashed (DESIGN §4: about 100 SHA-256 calls for a 1 KB event), so
+ * the walk is built around the hash calls (docs/performance.md has the figures):
+ *
+ * - Node digests travel as the 32-character strings of CryptoProvider.sha256Latin1 (one
+ *   character per byte), never as a byte array per node: a salt is the first 16 character codes,
+ *   and a child's digest goes into its parent's input as hex, two bytes (four characters) per store.
+ * - Hash inputs are written into reused buffers, never built as strings: a leaf's tag, salt and
+ *   JCS text in `leafInput`; a container's body in the buffer of its level, written as its
+ *   children return (member name and the child's digest). A container at level d owns levels[d]
+ *   until it has hashed its body; its children use level d + 1 and up, so recursion never
+ *   overwrites a pending input. `levelsInUse` is the first free level, restored by the public
+ *   entry points even when a walk throws: a walk entered again from a DigestSource callback
+ *   starts above every pending body.
+ * - A buffer too small for an input grows (its pending bytes copied) and goes back to the
+ *   default size after that hash, so one huge value does not keep a huge buffer alive.
  */
 const SCRATCH_BYTES = 64 * 1024;
-/** Views are cached up to this length: a new subarray per hash costs about a third of the hash. */
+/** Views are cached up to this length: a new subarray per hash costs about a third of a small hash. */
 const CACHED_VIEWS = 4096;
 
 class Scratch {
-  readonly bytes = new Uint8Array(SCRATCH_BYTES);
-  private readonly views: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(CACHED_VIEWS + 1);
+  bytes = new Uint8Array(SCRATCH_BYTES);
+  /** The same bytes, for writing a digest's hex four characters at a time. */
+  data = new DataView(this.bytes.buffer);
+  private views: (Uint8Array | undefined)[] = [];
 
-  /** This buffer when n bytes fit, else a one-off buffer of n bytes. */
-  room(n: number): Uint8Array {
-    return n <= SCRATCH_BYTES ? this.bytes : new Uint8Array(n);
+  /** Makes room for `n` bytes, keeping the first `keep`. */
+  room(n: number, keep: number): void {
+    if (n <= this.bytes.length) return;
+    const bigger = new Uint8Array(Math.max(n, 2 * this.bytes.length));
+    bigger.set(this.bytes.subarray(0, keep));
+    this.use(bigger);
   }
 
-  /** The first n bytes of buf (this buffer or a one-off one), ready to hash. */
-  head(buf: Uint8Array, n: number): Uint8Array {
-    if (buf !== this.bytes || n > CACHED_VIEWS) return buf.subarray(0, n);
+  /** The first n bytes, ready to hash. */
+  head(n: number): Uint8Array {
+    if (n > CACHED_VIEWS) return this.bytes.subarray(0, n);
     return (this.views[n] ??= this.bytes.subarray(0, n));
+  }
+
+  /** The digest of the first n bytes; a buffer that grew for them goes back to the default size. */
+  hash(crypto: CryptoProvider, n: number): string {
+    const digest = crypto.sha256Latin1(this.head(n));
+    if (this.bytes.length > SCRATCH_BYTES) this.use(new Uint8Array(SCRATCH_BYTES));
+    return digest;
+  }
+
+  private use(bytes: Uint8Array<ArrayBuffer>): void {
+    this.bytes = bytes;
+    this.data = new DataView(bytes.buffer);
+    this.views = [];
   }
 }
 
-/** Leaf and container inputs. */
-const nodeInput = new Scratch();
-/** Salt inputs, seed || pointer: a separate buffer, so one event's seed is written once, not per leaf. */
+/** Leaf inputs: 0x00 || salt || JCS(v), hashed as soon as written. */
+const leafInput = new Scratch();
+/** Container bodies by level. */
+const levels: Scratch[] = [];
+let levelsInUse = 0;
+/** One past the deepest level a walk has used: the nesting depth eventDigestAndDepth reports. */
+let deepest = 0;
+
+function level(d: number): Scratch {
+  return (levels[d] ??= new Scratch());
+}
+
+/** Salt inputs, seed || pointer, for seedSalt and seedSource: the seed is written once per event, not per leaf. */
 const saltInput = new Scratch();
 /** The seed now at the start of saltInput (an array owned by a seedSource, never a caller's). */
 let saltInputSeed: Uint8Array | undefined;
 
 const encoder = new TextEncoder();
-const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
-/** `"` + 64 hex digits + `"` of a child digest in a container body. */
-const QUOTED_HEX = 66;
+/** A byte as its two lowercase hex characters, the first in the low half (little-endian stores). */
+const HEX_PAIR = new Uint16Array(256);
+for (let b = 0; b < 256; b++) HEX_PAIR[b] = "0123456789abcdef".charCodeAt(b >> 4) | ("0123456789abcdef".charCodeAt(b & 15) << 8);
+/** `,` + `"` + 64 hex digits + `"` of a child digest in a container body, and the closing bracket. */
+const CHILD_ROOM = 68;
 
 /** Writes `s` as UTF-8 at `o` (room for 3 bytes per UTF-16 unit is the caller's); returns the end. */
 function writeText(buf: Uint8Array, o: number, s: string): number {
@@ -78,38 +116,27 @@ function writeText(buf: Uint8Array, o: number, s: string): number {
   return o + n;
 }
 
-/** True when JSON writes `s` as `"` + s + `"`: printable ASCII without `"` or `\`. */
-function plainAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
+/** The first n bytes of a digest string. */
+function digestBytes(digest: string, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = digest.charCodeAt(i);
+  return out;
 }
 
-/** Room for JCS(s) of a string: at most 6 bytes per UTF-16 unit (`\u001f`), plus the quotes. */
-function jsonStringRoom(s: string): number {
-  return 6 * s.length + 2;
+/** A 32-byte digest as a digest string. */
+function digestString(bytes: Uint8Array): string {
+  // A stand-in of another length would be hashed as some other text: a caller's bug, not data.
+  if (bytes.length !== 32) throw new RangeError(`digest tree: a node digest is 32 bytes, got ${bytes.length}`);
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
-/** Writes JCS(s) of a string at `o`; returns the end. */
-function writeJsonString(buf: Uint8Array, o: number, s: string): number {
-  if (!plainAscii(s)) return writeText(buf, o, canonicalize(s));
-  buf[o++] = 0x22;
-  for (let i = 0; i < s.length; i++) buf[o++] = s.charCodeAt(i);
-  buf[o++] = 0x22;
-  return o;
-}
-
-function writeQuotedHex(buf: Uint8Array, o: number, digest: Uint8Array): number {
-  buf[o++] = 0x22;
-  for (let i = 0; i < digest.length; i++) {
-    const b = digest[i]!;
-    buf[o++] = HEX_CODES[b >> 4]!;
-    buf[o++] = HEX_CODES[b & 15]!;
-  }
-  buf[o++] = 0x22;
-  return o;
+/** Writes `"` + hex(digest) + `"` at `o` in the scratch's bytes; returns the end. */
+function writeChild(s: Scratch, o: number, digest: string): number {
+  const data = s.data;
+  s.bytes[o] = 0x22;
+  for (let i = 0; i < 32; i += 2) data.setUint32(o + 1 + 2 * i, HEX_PAIR[digest.charCodeAt(i)]! | (HEX_PAIR[digest.charCodeAt(i + 1)]! << 16), true);
+  s.bytes[o + 65] = 0x22;
+  return o + 66;
 }
 
 /** DESIGN §4: the salt of the leaf at pointer p, derived from the event's seed. */
@@ -120,15 +147,23 @@ export function seedSalt(crypto: CryptoProvider, seed: Uint8Array, p: JsonPointe
 }
 
 function saltOf(crypto: CryptoProvider, seed: Uint8Array, p: JsonPointer): Uint8Array {
-  const buf = saltInput.room(seed.length + 3 * p.length);
+  const n = seed.length + 3 * p.length;
+  if (n > saltInput.bytes.length) {
+    saltInput.room(n, 0);
+    saltInputSeed = undefined;
+  }
+  const buf = saltInput.bytes;
   // The seed stays in the buffer after the hash: it is a copy of what the bundle record holds, in
-  // memory anyway. A one-off buffer always gets it written.
-  if (buf !== saltInput.bytes || saltInputSeed !== seed) {
+  // memory anyway.
+  if (saltInputSeed !== seed) {
     buf.set(seed, 0);
-    saltInputSeed = buf === saltInput.bytes ? seed : undefined;
+    saltInputSeed = seed;
   }
   const end = writeText(buf, seed.length, p);
-  return crypto.sha256(saltInput.head(buf, end)).subarray(0, SALT_BYTES);
+  const salt = digestBytes(saltInput.hash(crypto, end), SALT_BYTES);
+  // A buffer that grew for this pointer was replaced by a default one, without the seed.
+  if (saltInput.bytes !== buf) saltInputSeed = undefined;
+  return salt;
 }
 
 /**
@@ -154,80 +189,180 @@ const ZERO_SALT = new Uint8Array(SALT_BYTES);
 
 /** N(v, p) per DESIGN §4, as raw 32 bytes. */
 export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source: DigestSource): Uint8Array {
+  const base = levelsInUse;
+  try {
+    return digestBytes(sourceWalk(crypto, v, p, source), 32);
+  } finally {
+    levelsInUse = base;
+  }
+}
+
+/** N(v, p) as a digest string, with salts and stand-ins from `source`. */
+function sourceWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source: DigestSource): string {
   const stand = source.redacted(p);
-  if (stand !== undefined) return stand;
+  if (stand !== undefined) return digestString(stand);
   if (v === null || typeof v !== "object") {
     let salt = source.salt(p);
     if (salt === undefined) {
       source.missingSalt?.(p);
       salt = ZERO_SALT;
     }
-    return leafHash(crypto, salt, v);
+    const buf = leafInput.bytes;
+    for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt[i]!;
+    return leafHash(crypto, v);
   }
+  const d = levelsInUse++;
+  if (d >= deepest) deepest = d + 1;
+  const body = level(d);
+  let o = 0;
   if (Array.isArray(v)) {
-    const children: Uint8Array[] = new Array<Uint8Array>(v.length);
-    for (let i = 0; i < v.length; i++) children[i] = nodeDigest(crypto, v[i]!, appendPointer(p, i), source);
-    return arrayHash(crypto, children);
+    body.bytes[o++] = TAG_ARRAY;
+    body.bytes[o++] = 0x5b; // [
+    for (let i = 0; i < v.length; i++) {
+      const digest = sourceWalk(crypto, v[i]!, appendPointer(p, i), source);
+      body.room(o + CHILD_ROOM, o);
+      if (i > 0) body.bytes[o++] = 0x2c; // ,
+      o = writeChild(body, o, digest);
+    }
+    body.bytes[o++] = 0x5d; // ]
+  } else {
+    body.bytes[o++] = TAG_OBJECT;
+    body.bytes[o++] = 0x7b; // {
+    const names = sortedNames(v);
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i]!;
+      const digest = sourceWalk(crypto, v[k]!, appendPointer(p, k), source);
+      body.room(o + 2 + jcsStringRoom(k) + CHILD_ROOM, o);
+      const buf = body.bytes;
+      if (i > 0) buf[o++] = 0x2c; // ,
+      o = writeJcsString(buf, o, k);
+      buf[o++] = 0x3a; // :
+      o = writeChild(body, o, digest);
+    }
+    body.bytes[o++] = 0x7d; // }
   }
-  // JCS sorts member names by UTF-16 code units, which is what Array.prototype.sort does.
-  const names = Object.keys(v).sort();
-  const children: Uint8Array[] = new Array<Uint8Array>(names.length);
-  for (let i = 0; i < names.length; i++) children[i] = nodeDigest(crypto, v[names[i]!]!, appendPointer(p, names[i]!), source);
-  return objectHash(crypto, names, children);
+  levelsInUse = d;
+  return body.hash(crypto, o);
+}
+
+/**
+ * Member names in JCS order: UTF-16 code units, which is both Array.prototype.sort's default and
+ * the `<` of strings. Bundles are written as JCS, so names nearly always arrive in that order:
+ * one pass checks it and skips the sort.
+ */
+function sortedNames(v: { readonly [k: string]: JsonValue }): string[] {
+  const names = Object.keys(v);
+  for (let i = 1; i < names.length; i++) {
+    if (!(names[i - 1]! < names[i]!)) return names.sort();
+  }
+  return names;
 }
 
 /** digest(event) = N(event, "") for a disclosed record. */
 export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array): Uint8Array {
-  if (seed.length > PATH_ROOM) return nodeDigest(crypto, event, ROOT_POINTER, seedSource(crypto, seed));
-  pathInput.bytes.set(seed, 0);
-  return seedWalk(crypto, event, seed, seed.length);
+  return eventDigestAndDepth(crypto, event, seed).digest;
+}
+
+/**
+ * digest(event), and the event's nestingDepth found on the way: the verifier checks both
+ * (DESIGN §4: events nest at most 60 levels) without walking the event twice.
+ */
+export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array): { digest: Uint8Array; depth: number } {
+  const base = levelsInUse;
+  deepest = base;
+  try {
+    let digest: string;
+    if (seed.length > PATH_ROOM) {
+      digest = sourceWalk(crypto, event, ROOT_POINTER, seedSource(crypto, seed));
+    } else {
+      pathInput.bytes.set(seed, 0);
+      digest = seedWalk(crypto, event, seed, seed.length);
+    }
+    return { digest: digestBytes(digest, 32), depth: deepest - base };
+  } finally {
+    levelsInUse = base;
+  }
 }
 
 /*
- * The same tree as nodeDigest with a seedSource, for the hot path (every event of an export or a
+ * The same tree as sourceWalk with a seedSource, for the hot path (every event of an export or a
  * verify): the salt input seed || UTF8(p) is kept in pathInput as a byte path that grows and
  * shrinks with the walk, so no pointer string is built per node and the seed is written once per
- * event. A path that would not fit falls back to nodeDigest for that subtree.
+ * event. A path that would not fit falls back to sourceWalk for that subtree.
  * test/perf/tree-buffers.test.ts checks both walks against each other and a plain reference.
  */
 const PATH_ROOM = SCRATCH_BYTES;
+/** Never grows: a path that would not fit takes the fallback above. */
 const pathInput = new Scratch();
 const pathDecoder = new TextDecoder();
 
-/** N(v, p) where pathInput holds seed || UTF8(p) in its first `end` bytes. */
-function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: number): Uint8Array {
-  const buf = pathInput.bytes;
+/** N(v, p) as a digest string, where pathInput holds seed || UTF8(p) in its first `end` bytes. */
+function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: number): string {
   if (v === null || typeof v !== "object") {
-    // salt(p): the first 16 bytes of the digest (leafHash copies no more).
-    return leafHash(crypto, crypto.sha256(pathInput.head(buf, end)), v);
+    // salt(p): the first 16 bytes of H(seed || UTF8(p)).
+    const salt = crypto.sha256Latin1(pathInput.head(end));
+    const buf = leafInput.bytes;
+    for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt.charCodeAt(i);
+    return leafHash(crypto, v);
   }
+  const path = pathInput.bytes;
+  const d = levelsInUse++;
+  if (d >= deepest) deepest = d + 1;
+  const body = level(d);
+  let o = 0;
   if (Array.isArray(v)) {
-    const children: Uint8Array[] = new Array<Uint8Array>(v.length);
+    body.bytes[o++] = TAG_ARRAY;
+    body.bytes[o++] = 0x5b; // [
     for (let i = 0; i < v.length; i++) {
-      const index = String(i);
-      if (end + 1 + index.length > PATH_ROOM) {
-        children[i] = nodeDigest(crypto, v[i]!, appendPointer(pathOf(seed, end), i), seedSource(crypto, seed));
-        continue;
+      let digest: string;
+      // "/" + at most 16 digits of an index.
+      if (end + 17 > PATH_ROOM) {
+        digest = sourceWalk(crypto, v[i]!, appendPointer(pathOf(seed, end), i), seedSource(crypto, seed));
+      } else {
+        path[end] = 0x2f; // /
+        digest = seedWalk(crypto, v[i]!, seed, writeIndex(path, end + 1, i));
       }
-      buf[end] = 0x2f; // /
-      for (let j = 0; j < index.length; j++) buf[end + 1 + j] = index.charCodeAt(j);
-      children[i] = seedWalk(crypto, v[i]!, seed, end + 1 + index.length);
+      body.room(o + CHILD_ROOM, o);
+      if (i > 0) body.bytes[o++] = 0x2c; // ,
+      o = writeChild(body, o, digest);
     }
-    return arrayHash(crypto, children);
-  }
-  const names = Object.keys(v).sort();
-  const children: Uint8Array[] = new Array<Uint8Array>(names.length);
-  for (let i = 0; i < names.length; i++) {
-    const k = names[i]!;
-    // "/" + the escaped name, at most 3 UTF-8 bytes per UTF-16 unit (2 for "~0" and "~1").
-    if (end + 1 + 3 * k.length > PATH_ROOM) {
-      children[i] = nodeDigest(crypto, v[k]!, appendPointer(pathOf(seed, end), k), seedSource(crypto, seed));
-      continue;
+    body.bytes[o++] = 0x5d; // ]
+  } else {
+    body.bytes[o++] = TAG_OBJECT;
+    body.bytes[o++] = 0x7b; // {
+    const names = sortedNames(v);
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i]!;
+      let digest: string;
+      // "/" + the escaped name, at most 3 UTF-8 bytes per UTF-16 unit (2 for "~0" and "~1").
+      if (end + 1 + 3 * k.length > PATH_ROOM) {
+        digest = sourceWalk(crypto, v[k]!, appendPointer(pathOf(seed, end), k), seedSource(crypto, seed));
+      } else {
+        path[end] = 0x2f; // /
+        digest = seedWalk(crypto, v[k]!, seed, writeToken(path, end + 1, k));
+      }
+      body.room(o + 2 + jcsStringRoom(k) + CHILD_ROOM, o);
+      const buf = body.bytes;
+      if (i > 0) buf[o++] = 0x2c; // ,
+      o = writeJcsString(buf, o, k);
+      buf[o++] = 0x3a; // :
+      o = writeChild(body, o, digest);
     }
-    buf[end] = 0x2f; // /
-    children[i] = seedWalk(crypto, v[k]!, seed, writeToken(buf, end + 1, k));
+    body.bytes[o++] = 0x7d; // }
   }
-  return objectHash(crypto, names, children);
+  levelsInUse = d;
+  return body.hash(crypto, o);
+}
+
+/** Writes a non-negative integer in decimal at `o`; returns the end. */
+function writeIndex(buf: Uint8Array, o: number, i: number): number {
+  if (i < 10) {
+    buf[o] = 0x30 + i;
+    return o + 1;
+  }
+  const digits = String(i);
+  for (let j = 0; j < digits.length; j++) buf[o + j] = digits.charCodeAt(j);
+  return o + digits.length;
 }
 
 /** Writes an RFC 6901 reference token (~ as ~0, / as ~1) as UTF-8 at `o`; returns the end. */
@@ -254,56 +389,28 @@ function pathOf(seed: Uint8Array, end: number): JsonPointer {
   return pathDecoder.decode(pathInput.bytes.subarray(seed.length, end)) as JsonPointer;
 }
 
-/** H(0x00 || salt || JCS(v)) for a string, number, boolean or null; the salt's first 16 bytes are used. */
-function leafHash(crypto: CryptoProvider, salt: Uint8Array, v: string | number | boolean | null): Uint8Array {
-  let buf: Uint8Array;
+/**
+ * H(0x00 || salt || JCS(v)) as a digest string, for a string, number, boolean or null, with the
+ * salt already in leafInput's bytes 1..16.
+ */
+function leafHash(crypto: CryptoProvider, v: string | number | boolean | null): string {
   let o = 1 + SALT_BYTES;
+  leafInput.bytes[0] = TAG_LEAF;
   if (typeof v === "string") {
-    buf = nodeInput.room(o + jsonStringRoom(v));
-    o = writeJsonString(buf, o, v);
-  } else {
-    // canonicalize refuses what JSON cannot hold (NaN, Infinity); numbers, booleans and null are ASCII.
-    const text = canonicalize(v);
-    buf = nodeInput.room(o + text.length);
+    leafInput.room(o + jcsStringRoom(v), o);
+    o = writeJcsString(leafInput.bytes, o, v);
+  } else if (typeof v === "number") {
+    // writeJcsNumber refuses what JSON cannot hold (NaN, Infinity); it writes at most 25 bytes.
+    o = writeJcsNumber(leafInput.bytes, o, v);
+  } else if (v === null || v === true || v === false) {
+    const buf = leafInput.bytes;
+    const text = v === null ? "null" : v ? "true" : "false";
     for (let i = 0; i < text.length; i++) buf[o++] = text.charCodeAt(i);
+  } else {
+    // A hand-built value (undefined, an array hole, a function, a bigint) has no JCS: refused as canonicalize refuses it.
+    throw new TypeError(`cannot canonicalize a value of type ${typeof v}: expected a JSON value`);
   }
-  buf[0] = TAG_LEAF;
-  for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt[i]!;
-  return crypto.sha256(nodeInput.head(buf, o));
-}
-
-/** H(0x02 || JCS([hex, ...])) over the children's digests. */
-function arrayHash(crypto: CryptoProvider, children: readonly Uint8Array[]): Uint8Array {
-  const n = children.length;
-  const buf = nodeInput.room(3 + n * (QUOTED_HEX + 1));
-  let o = 0;
-  buf[o++] = TAG_ARRAY;
-  buf[o++] = 0x5b; // [
-  for (let i = 0; i < n; i++) {
-    if (i > 0) buf[o++] = 0x2c; // ,
-    o = writeQuotedHex(buf, o, children[i]!);
-  }
-  buf[o++] = 0x5d; // ]
-  return crypto.sha256(nodeInput.head(buf, o));
-}
-
-/** H(0x01 || JCS({name: hex, ...})) over the sorted names and their children's digests. */
-function objectHash(crypto: CryptoProvider, names: readonly string[], children: readonly Uint8Array[]): Uint8Array {
-  const n = names.length;
-  let size = 3;
-  for (let i = 0; i < n; i++) size += jsonStringRoom(names[i]!) + 1 + QUOTED_HEX + 1;
-  const buf = nodeInput.room(size);
-  let o = 0;
-  buf[o++] = TAG_OBJECT;
-  buf[o++] = 0x7b; // {
-  for (let i = 0; i < n; i++) {
-    if (i > 0) buf[o++] = 0x2c; // ,
-    o = writeJsonString(buf, o, names[i]!);
-    buf[o++] = 0x3a; // :
-    o = writeQuotedHex(buf, o, children[i]!);
-  }
-  buf[o++] = 0x7d; // }
-  return crypto.sha256(nodeInput.head(buf, o));
+  return leafInput.hash(crypto, o);
 }
 
 /** Nesting depth with the root container at level 1 (DESIGN §2, §4: events nest at most 60). */

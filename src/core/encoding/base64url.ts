@@ -24,35 +24,44 @@ export function b64uEncode(bytes: Uint8Array): string {
   return out;
 }
 
+function sextet(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? LOOKUP[c]! : -1;
+}
+
 /** Returns undefined for anything that is not the one canonical spelling of some bytes. */
 export function b64uDecode(text: string): Uint8Array | undefined {
-  if (text.length % 4 === 1) return undefined;
-  const vals = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? LOOKUP[c]! : -1;
-    if (v < 0) return undefined;
-    vals[i] = v;
-  }
-  const full = Math.floor(text.length / 4);
-  const rest = text.length % 4;
-  const out = new Uint8Array(full * 3 + (rest === 0 ? 0 : rest - 1));
+  const n = text.length;
+  const rest = n % 4;
+  if (rest === 1) return undefined;
+  const full = n - rest;
+  const out = new Uint8Array((full / 4) * 3 + (rest === 0 ? 0 : rest - 1));
   let o = 0;
-  for (let i = 0; i < full * 4; i += 4) {
-    const n = (vals[i]! << 18) | (vals[i + 1]! << 12) | (vals[i + 2]! << 6) | vals[i + 3]!;
-    out[o++] = n >> 16;
-    out[o++] = (n >> 8) & 255;
-    out[o++] = n & 255;
+  for (let i = 0; i < full; i += 4) {
+    const a = sextet(text, i);
+    const b = sextet(text, i + 1);
+    const c = sextet(text, i + 2);
+    const d = sextet(text, i + 3);
+    if ((a | b | c | d) < 0) return undefined;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+    out[o++] = v & 255;
   }
-  const i = full * 4;
   if (rest === 2) {
-    if ((vals[i + 1]! & 15) !== 0) return undefined;
-    out[o++] = (vals[i]! << 2) | (vals[i + 1]! >> 4);
+    const a = sextet(text, full);
+    const b = sextet(text, full + 1);
+    // The unused trailing bits must be zero: one byte string, one spelling.
+    if ((a | b) < 0 || (b & 15) !== 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
   } else if (rest === 3) {
-    if ((vals[i + 2]! & 3) !== 0) return undefined;
-    const n = (vals[i]! << 10) | (vals[i + 1]! << 4) | (vals[i + 2]! >> 2);
-    out[o++] = n >> 8;
-    out[o++] = n & 255;
+    const a = sextet(text, full);
+    const b = sextet(text, full + 1);
+    const c = sextet(text, full + 2);
+    if ((a | b | c) < 0 || (c & 3) !== 0) return undefined;
+    const v = (a << 10) | (b << 4) | (c >> 2);
+    out[o++] = v >> 8;
+    out[o++] = v & 255;
   }
   return out;
 }

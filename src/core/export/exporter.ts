@@ -1,11 +1,14 @@
 /**
  * Turning checked events into disclosed records, the chain and the statement (DESIGN §4, §5).
- * With earlier records (`--continue`), the new chain reuses their seeds, so it extends the old
- * one; an event that no longer matches its earlier digest names the seq where the log changed.
+ * Continuing an earlier bundle (`--continue`), the new chain reuses its seeds, so it extends the
+ * old one; an event that no longer matches its earlier digest names the seq where the log changed.
+ * The earlier records are pulled one at a time in step with the new events (issue 6: memory does
+ * not grow with the number of events), and the chain they make must end at the earlier head.
  */
 import type { CryptoProvider } from "../crypto/provider.js";
 import { ChainBuilder } from "../chain/chain.js";
-import { b64uDecode, b64uEncode } from "../encoding/base64url.js";
+import { b64uEncode } from "../encoding/base64url.js";
+import { hexDigest } from "../encoding/hex.js";
 import { bytesEqual } from "../encoding/utf8.js";
 import { eventDigest, SEED_BYTES } from "../digest/tree.js";
 import type { DisclosedRecord } from "../bundle/types.js";
@@ -13,48 +16,86 @@ import type { JsonObject } from "../json/value.js";
 import { makeStatement, statementBytes, type Issuer, type Statement } from "../statement/statement.js";
 import { signDetached, type JwsSignature } from "../jws/detached.js";
 import type { PrivateKey } from "../jws/jwk.js";
+import type { EarlierRecord, EarlierRecords } from "./earlier.js";
 
+/**
+ * `ok: false`: the event at `seq` cannot extend the earlier bundle: it differs from the earlier
+ * event there, or the earlier record could not be read again (`earlierIntact()` tells which).
+ * No more events may be added after that.
+ */
 export type AddResult = { ok: true; record: DisclosedRecord } | { ok: false; seq: number };
 
 export class Exporter {
   private readonly chain: ChainBuilder;
+  /** The chain of the earlier records as read now, fed as they are pulled (one link each). */
+  private readonly earlierChain: ChainBuilder | undefined;
+  /** Set when an earlier record could not be read again; nothing after it is pulled. */
+  private earlierUnreadable = false;
+  private refused = false;
 
   constructor(
     private readonly crypto: CryptoProvider,
     readonly chainId: string,
-    /** Disclosed records of the earlier bundle being continued, in order. */
-    private readonly earlier: readonly DisclosedRecord[] = [],
+    /** The earlier bundle being continued; none for a new chain. */
+    private readonly earlier?: EarlierRecords,
   ) {
     this.chain = new ChainBuilder(crypto, chainId);
+    this.earlierChain = earlier && new ChainBuilder(crypto, chainId);
   }
 
   get length(): number {
     return this.chain.length;
   }
 
+  /** Events in the earlier bundle (its statement's length). */
+  get earlierLength(): number {
+    return this.earlier?.length ?? 0;
+  }
+
   add(event: JsonObject): AddResult {
+    if (this.refused) throw new Error("Exporter.add after a refused event");
     const seq = this.chain.length;
-    const prior = this.earlier[seq];
-    let seed: Uint8Array;
-    if (prior !== undefined) {
-      seed = b64uDecode(prior.seed)!;
-      const digest = eventDigest(this.crypto, event, seed);
-      if (!bytesEqual(digest, eventDigest(this.crypto, prior.event, seed))) return { ok: false, seq };
+    if (seq < this.earlierLength) {
+      const prior = this.pullEarlier();
+      const digest = prior && eventDigest(this.crypto, event, prior.seed);
+      if (!prior || !digest || !bytesEqual(digest, prior.digest)) {
+        this.refused = true;
+        return { ok: false, seq };
+      }
       this.chain.push(digest);
-    } else {
-      seed = this.crypto.randomBytes(SEED_BYTES);
-      this.chain.push(eventDigest(this.crypto, event, seed));
+      return { ok: true, record: { seq, seed: b64uEncode(prior.seed), event } };
     }
+    const seed = this.crypto.randomBytes(SEED_BYTES);
+    this.chain.push(eventDigest(this.crypto, event, seed));
     return { ok: true, record: { seq, seed: b64uEncode(seed), event } };
+  }
+
+  /**
+   * Whether the earlier records, those pulled so far and the rest (read now, when the new log
+   * stopped short of them), chain to the earlier statement's head: that is, whether the earlier
+   * bundle read now is the one that was checked. Only then do the new events extend it, and only
+   * then does a refused event mean that the log changed. Call it once, after the last `add`.
+   */
+  earlierIntact(): boolean {
+    if (!this.earlier || !this.earlierChain) return true;
+    while (!this.earlierUnreadable && this.earlierChain.length < this.earlier.length) this.pullEarlier();
+    return !this.earlierUnreadable && hexDigest(this.earlierChain.head) === this.earlier.head;
   }
 
   /** Events of the earlier bundle not (yet) matched by the new log. */
   get missingEarlier(): number {
-    return Math.max(0, this.earlier.length - this.chain.length);
+    return Math.max(0, this.earlierLength - this.chain.length);
   }
 
   statement(issuedAt: string, issuer: Issuer): Statement {
     return makeStatement(this.chainId, this.chain.length, this.chain.head, issuedAt, issuer);
+  }
+
+  private pullEarlier(): EarlierRecord | undefined {
+    const prior = this.earlierUnreadable ? undefined : this.earlier?.next();
+    if (prior === undefined) this.earlierUnreadable = true;
+    else this.earlierChain?.push(prior.digest);
+    return prior;
   }
 }
 

@@ -80,6 +80,104 @@ function write(v: unknown, depth: number): string {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The same text written as UTF-8 bytes into a caller's buffer: the digest tree hashes JCS(v) of
+// every leaf (DESIGN §4), and building the string, checking it and encoding it again per leaf
+// cost more than the hash. test/core/json/canonical.test.ts checks these against canonicalize.
+
+/** Bytes that writeJcsString may write for `s`: at most 6 per UTF-16 unit (`\u001f`), plus the quotes. */
+export function jcsStringRoom(s: string): number {
+  return 6 * s.length + 2;
+}
+
+/** After a backslash: the character of a two-character escape (RFC 8785 §3.2.2.2), 0 for `\u00XX`. */
+const SHORT_ESCAPE = new Uint8Array(0x60);
+SHORT_ESCAPE[0x08] = 0x62; // \b
+SHORT_ESCAPE[0x09] = 0x74; // \t
+SHORT_ESCAPE[0x0a] = 0x6e; // \n
+SHORT_ESCAPE[0x0c] = 0x66; // \f
+SHORT_ESCAPE[0x0d] = 0x72; // \r
+SHORT_ESCAPE[0x22] = 0x22; // \"
+SHORT_ESCAPE[0x5c] = 0x5c; // \\
+const LOWER_HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
+/**
+ * Writes UTF8(JCS(s)) for a string at `o` (room for jcsStringRoom(s) bytes is the caller's) and
+ * returns the end. Throws TypeError for a lone surrogate, as canonicalize does.
+ */
+export function writeJcsString(buf: Uint8Array, o: number, s: string): number {
+  buf[o++] = 0x22;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+        buf[o++] = c;
+        continue;
+      }
+      buf[o++] = 0x5c;
+      const e = SHORT_ESCAPE[c]!;
+      if (e !== 0) buf[o++] = e;
+      else {
+        // JSON.stringify writes the other controls as \u00xx with lowercase hex (RFC 8785 §3.2.2.2).
+        buf[o++] = 0x75;
+        buf[o++] = 0x30;
+        buf[o++] = 0x30;
+        buf[o++] = LOWER_HEX[c >> 4]!;
+        buf[o++] = LOWER_HEX[c & 15]!;
+      }
+    } else if (c < 0x800) {
+      buf[o++] = 0xc0 | (c >> 6);
+      buf[o++] = 0x80 | (c & 63);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      buf[o++] = 0xe0 | (c >> 12);
+      buf[o++] = 0x80 | ((c >> 6) & 63);
+      buf[o++] = 0x80 | (c & 63);
+    } else {
+      const d = s.charCodeAt(i + 1);
+      if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) throw new TypeError("cannot canonicalize a string with a lone surrogate");
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+      buf[o++] = 0xf0 | (cp >> 18);
+      buf[o++] = 0x80 | ((cp >> 12) & 63);
+      buf[o++] = 0x80 | ((cp >> 6) & 63);
+      buf[o++] = 0x80 | (cp & 63);
+      i++;
+    }
+  }
+  buf[o++] = 0x22;
+  return o;
+}
+
+/**
+ * Writes JCS(n) of a number (ASCII, at most 25 bytes: Number::toString) at `o` and returns the
+ * end. Throws TypeError for NaN and ±Infinity, as canonicalize does.
+ */
+export function writeJcsNumber(buf: Uint8Array, o: number, n: number): number {
+  // A safe integer is written digit by digit: exactly Number::toString's digits (no exponent below
+  // 1e21), and -0 is 0. Anything else goes through String(n).
+  if (Number.isSafeInteger(n)) {
+    let v = n;
+    if (v < 0) {
+      buf[o++] = 0x2d;
+      v = -v;
+    }
+    const start = o;
+    do {
+      buf[o++] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+    for (let a = start, b = o - 1; a < b; a++, b--) {
+      const t = buf[a]!;
+      buf[a] = buf[b]!;
+      buf[b] = t;
+    }
+    return o;
+  }
+  const text = writeNumber(n);
+  for (let i = 0; i < text.length; i++) buf[o++] = text.charCodeAt(i);
+  return o;
+}
+
 function writeNumber(n: number): string {
   // RFC 8785 §3.2.2.3: ECMAScript Number::toString; String(-0) is already "0".
   if (n - n !== 0) throw new TypeError(`cannot canonicalize ${String(n)}: expected a finite number`);

@@ -60,8 +60,13 @@ export class RecordsDigest {
   }
 
   push(record: JsonValue): void {
+    this.pushCanonical(canonicalBytes(record));
+  }
+
+  /** The same, from the record's JCS bytes when the caller already has them (a writer does). */
+  pushCanonical(jcs: Uint8Array): void {
     if (this.count++ > 0) this.hash.update(COMMA);
-    this.hash.update(canonicalBytes(record));
+    this.hash.update(jcs);
   }
 
   /** Call once, after the last record. */
@@ -93,29 +98,50 @@ export function redactionStatementBytes(
   });
 }
 
-export function shareStats(records: readonly EventRecord[]): ShareStats {
-  const s: ShareStats = { events: records.length, disclosed: 0, partial: 0, elided: 0, redactedFields: 0 };
-  for (const r of records) {
-    if ("digest" in r) s.elided++;
-    else if ("seed" in r) s.disclosed++;
-    else {
-      s.partial++;
-      s.redactedFields += Object.keys(r.redacted).length;
-    }
+export function emptyStats(): ShareStats {
+  return { events: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0 };
+}
+
+/** Counts one record of the share into `stats`, as it is written (issue 6: a share streams). */
+export function countRecord(stats: ShareStats, record: EventRecord): void {
+  stats.events++;
+  if ("digest" in record) stats.elided++;
+  else if ("seed" in record) stats.disclosed++;
+  else {
+    stats.partial++;
+    stats.redactedFields += Object.keys(record.redacted).length;
   }
+}
+
+/** {@link countRecord} over records held in memory. */
+export function shareStats(records: readonly EventRecord[]): ShareStats {
+  const s = emptyStats();
+  for (const r of records) countRecord(s, r);
   return s;
+}
+
+/** {@link RecordsDigest} over records held in memory. */
+export function recordsDigest(crypto: CryptoProvider, records: readonly EventRecord[]): HexDigest {
+  const d = new RecordsDigest(crypto);
+  for (const r of records) d.push(r as unknown as JsonObject);
+  return d.digest();
 }
 
 export interface BlockInput {
   statementDigest: HexDigest;
   policy: Policy;
   createdAt: string;
-  records: readonly EventRecord[];
+  /** The counts of the share's records ({@link countRecord}, {@link shareStats}). */
+  stats: ShareStats;
   accepted: LeakFinding[];
-  /** The redactor's key: when given, the block carries its signature. */
-  key?: PrivateKey;
+  /** When given, the block carries the redactor's signature over the records' digest ({@link RecordsDigest}). */
+  signer?: { key: PrivateKey; eventsDigest: HexDigest };
 }
 
+/**
+ * The block of a share whose records were counted and, when a redactor signs, digested as they
+ * were written: the records themselves are not needed, so a share of any length streams.
+ */
 export function makeRedactionBlock(crypto: CryptoProvider, input: BlockInput): RedactionBlock {
   const block: RedactionBlock = {
     format: REDACTION_FORMAT,
@@ -123,15 +149,13 @@ export function makeRedactionBlock(crypto: CryptoProvider, input: BlockInput): R
     policy: input.policy,
     policyDigest: policyDigest(crypto, input.policy as unknown as JsonObject),
     createdAt: input.createdAt,
-    stats: shareStats(input.records),
+    stats: { ...input.stats },
     accepted: input.accepted,
   };
-  if (input.key) {
-    const events = new RecordsDigest(crypto);
-    for (const r of input.records) events.push(r as unknown as JsonObject);
+  if (input.signer) {
     const signed = { source: block.source, policyDigest: block.policyDigest, createdAt: block.createdAt, accepted: block.accepted as unknown as JsonValue };
-    const payload = redactionStatementBytes(signed, events.digest());
-    block.signatures = [signDetached(crypto, input.key, payload, REDACTION_TYP)];
+    const payload = redactionStatementBytes(signed, input.signer.eventsDigest);
+    block.signatures = [signDetached(crypto, input.signer.key, payload, REDACTION_TYP)];
   }
   return block;
 }

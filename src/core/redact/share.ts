@@ -1,11 +1,13 @@
 /**
  * Making a share (DESIGN §6, §9): apply the policy to every record, scan what is still disclosed,
- * and settle the findings against `--accept`. Pure: the CLI reads, times, signs and writes.
+ * and settle the findings against `--accept`, one record at a time (the CLI streams: issue 6);
+ * the array forms are built on the one-record ones. Pure: the CLI reads, times, signs and writes.
  */
 import type { CryptoProvider } from "../crypto/provider.js";
 import type { JsonPointer } from "../json/pointer.js";
 import type { EventRecord } from "../bundle/types.js";
 import { scanRecord, severityRank, type LeakFinding } from "../detect/scan.js";
+import { SEVERITIES } from "../detect/detectors.js";
 import { patternTokens, WILDCARD } from "./pointer-glob.js";
 import { policyTargets, type Policy, type PolicyRule } from "./policy.js";
 import { elideRecord, hiddenIn, isOpen, redactedPointers, redactRecord, type ShareRecord } from "./record.js";
@@ -24,27 +26,34 @@ export interface AppliedPolicy {
   plan: PlanEntry[];
 }
 
-/** Applies the policy to the records of a full bundle or a share (checked by the verifier first). */
+/** One record of the share and what happened to it. */
+export interface AppliedRecord {
+  record: ShareRecord;
+  plan: PlanEntry;
+}
+
+/**
+ * Applies the policy to one record of a full bundle or a share (checked by the verifier first).
+ * One record at a time, so a redactor can stream a bundle of any length (issue 6).
+ */
+export function applyPolicyToRecord(crypto: CryptoProvider, record: EventRecord, policy: Policy): AppliedRecord {
+  if (!isOpen(record)) return { record, plan: { seq: record.seq, action: "elided", pointers: [] } };
+  const targets = policyTargets(policy, { seq: record.seq, event: record.event, hidden: hiddenIn(record) });
+  if (targets.elide) return { record: elideRecord(crypto, record), plan: { seq: record.seq, action: "elide", pointers: [] } };
+  const r = redactRecord(crypto, record, targets.redact);
+  const before = new Set<string>(redactedPointers(record));
+  const now = "redacted" in r ? (Object.keys(r.redacted) as JsonPointer[]) : [];
+  return { record: r, plan: { seq: record.seq, action: "redact", pointers: now.filter((p) => !before.has(p)) } };
+}
+
+/** {@link applyPolicyToRecord} over every record of a bundle held in memory. */
 export function applyPolicy(crypto: CryptoProvider, records: readonly EventRecord[], policy: Policy): AppliedPolicy {
   const out: ShareRecord[] = [];
   const plan: PlanEntry[] = [];
   for (const record of records) {
-    if (!isOpen(record)) {
-      out.push(record);
-      plan.push({ seq: record.seq, action: "elided", pointers: [] });
-      continue;
-    }
-    const targets = policyTargets(policy, { seq: record.seq, event: record.event, hidden: hiddenIn(record) });
-    if (targets.elide) {
-      out.push(elideRecord(crypto, record));
-      plan.push({ seq: record.seq, action: "elide", pointers: [] });
-      continue;
-    }
-    const r = redactRecord(crypto, record, targets.redact);
-    out.push(r);
-    const before = new Set<string>(redactedPointers(record));
-    const now = "redacted" in r ? (Object.keys(r.redacted) as JsonPointer[]) : [];
-    plan.push({ seq: record.seq, action: "redact", pointers: now.filter((p) => !before.has(p)) });
+    const applied = applyPolicyToRecord(crypto, record, policy);
+    out.push(applied.record);
+    plan.push(applied.plan);
   }
   return { records: out, plan };
 }
@@ -57,23 +66,68 @@ export function scanShare(crypto: CryptoProvider, records: readonly EventRecord[
 export interface SettledFindings {
   /** Recorded in the redaction block. */
   accepted: LeakFinding[];
-  /** Block the share until redacted or accepted. */
+  /** Block the share until redacted or accepted: most severe first, then by seq (the first `keep` when kept). */
   blocking: LeakFinding[];
+  /** How many findings block, kept or not. */
+  blockingCount: number;
   /** `--accept` ids that name no finding of this share (a typo, or a value now hidden). */
   unknown: string[];
 }
 
 /**
- * Splits findings into accepted and blocking. `previous` are the ids a redacted input share
- * already accepted: they carry over while the value is still disclosed (the same finding has the
- * same id in the input and the output), and drop out once it is hidden.
+ * Splits findings into accepted and blocking, one finding at a time as a streamed share is
+ * scanned (issue 6). `previous` are the ids a redacted input share already accepted: they carry
+ * over while the value is still disclosed (the same finding has the same id in the input and the
+ * output), and drop out once it is hidden.
+ *
+ * Memory: the accepted findings (they go into the redaction block; at most one per id of
+ * `accept` and `previous`, since ids are unique) and, of the blocking ones, the first `keep` of
+ * each severity and a count. Findings must be added in order of seq (as a share is scanned) for
+ * the kept ones to be the first by severity, then seq.
  */
+export class FindingSettler {
+  private readonly ok: ReadonlySet<string>;
+  private readonly accept: readonly string[];
+  /** Ids of `ok` that named a finding. */
+  private readonly matched = new Set<string>();
+  private readonly accepted: LeakFinding[] = [];
+  /** Blocking findings by severity rank (high first), each list in order of arrival. */
+  private readonly blocking: LeakFinding[][] = SEVERITIES.map(() => []);
+  private blockingCount = 0;
+
+  constructor(accept: readonly string[], previous: readonly string[] = [], private readonly keep = Infinity) {
+    this.accept = accept;
+    this.ok = new Set([...accept, ...previous]);
+  }
+
+  add(finding: LeakFinding): void {
+    if (this.ok.has(finding.id)) {
+      this.matched.add(finding.id);
+      this.accepted.push(finding);
+      return;
+    }
+    this.blockingCount++;
+    const list = this.blocking[severityRank(finding.severity)]!;
+    if (list.length < this.keep) list.push(finding);
+  }
+
+  result(): SettledFindings {
+    // Stable: within a severity, by seq, then as scanned (the order of the array form).
+    const blocking = this.blocking.flatMap((list) => [...list].sort((a, b) => a.seq - b.seq)).slice(0, this.keep);
+    return {
+      accepted: this.accepted,
+      blocking,
+      blockingCount: this.blockingCount,
+      unknown: [...new Set(this.accept)].filter((id) => !this.matched.has(id)),
+    };
+  }
+}
+
+/** {@link FindingSettler} over findings held in memory. */
 export function settleFindings(findings: readonly LeakFinding[], accept: readonly string[], previous: readonly string[] = []): SettledFindings {
-  const ids = new Set(findings.map((f) => f.id));
-  const ok = new Set([...accept, ...previous]);
-  const accepted = findings.filter((f) => ok.has(f.id));
-  const blocking = findings.filter((f) => !ok.has(f.id)).sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.seq - b.seq);
-  return { accepted, blocking, unknown: [...new Set(accept)].filter((id) => !ids.has(id)) };
+  const settler = new FindingSettler(accept, previous);
+  for (const f of findings) settler.add(f);
+  return settler.result();
 }
 
 /** A `--redact` or `--elide` value that cannot be read; `message` says what was expected. */

@@ -3,19 +3,23 @@
  * → statement equality → signatures → redaction block → required evidence → verdict.
  * It takes the bundle one piece at a time (header, then records) so a stream of millions of events
  * needs memory only for the running chain.
+ *
+ * Each record is examined on its own (`examineRecord`: structure, digest, schema warnings, evidence
+ * facts) and the examination folded in seq order (`recordResult`: counts, chain, records digest,
+ * evidence). `record` does both; a caller that examines records elsewhere (worker threads,
+ * src/io/parallel-verify.ts) folds with `recordResult`, so both paths share every check and the
+ * order of findings.
  */
 import type { CryptoProvider } from "../crypto/provider.js";
 import { ChainBuilder } from "../chain/chain.js";
 import { hexDigest, type HexDigest } from "../encoding/hex.js";
-import type { BundleSink } from "../bundle/read.js";
 import type { BundleKind } from "../bundle/types.js";
 import type { JsonObject, JsonValue } from "../json/value.js";
 import type { TrustStore } from "../jws/trust.js";
 import { statementBytes, statementDigest, type Statement } from "../statement/statement.js";
-import { validateEvent } from "../schema/validate.js";
 import { computeVerdict, type Finding, type Verdict } from "./finding.js";
 import { checkHeader } from "./steps/header.js";
-import { checkRecord } from "./steps/record.js";
+import { examineRecord, type EventSchemaOutcome, type ExaminedRecordSink, type RecordExamination, type RecordNeeds } from "./steps/examine.js";
 import { checkSignatures, type SignatureOutcome } from "./steps/signatures.js";
 import { checkRedactionBlock } from "./steps/redaction.js";
 import { RecordsDigest } from "../redact/block.js";
@@ -50,7 +54,7 @@ export interface VerificationReport {
   findings: Finding[];
 }
 
-export class Verifier implements BundleSink {
+export class Verifier implements ExaminedRecordSink {
   private readonly findings: Finding[] = [];
   private kind: BundleKind | undefined;
   private form: "json" | "jsonl" | undefined;
@@ -86,20 +90,37 @@ export class Verifier implements BundleSink {
   }
 
   record(record: JsonValue, index: number, line?: number): void {
-    const { crypto } = this.options;
-    this.recordsDigest?.push(record);
-    const r = checkRecord(crypto, record, index, this.kind, line);
-    this.findings.push(...r.findings);
+    this.recordResult(examineRecord(this.options.crypto, record, index, line, this.recordNeeds()), index, line);
+  }
+
+  /** What each record's examination must include; fixed by the header, so call after `header`. */
+  recordNeeds(): RecordNeeds {
+    return { kind: this.kind, recordsDigest: this.recordsDigest !== undefined, evidence: this.evidence.active };
+  }
+
+  /**
+   * Folds the examination of record `index` (made with `recordNeeds()`, here or elsewhere) into the
+   * running state; examinations must arrive in seq order, interleaved with `problem` as they occur.
+   */
+  recordResult(x: RecordExamination, index: number, line?: number): void {
+    if (this.recordsDigest) {
+      if (x.jcs === undefined) throw new Error(`internal: record ${index} was examined without its JCS, which the records digest needs`);
+      this.recordsDigest.pushCanonical(x.jcs);
+    }
+    this.findings.push(...x.findings);
     this.counts.total++;
-    if (r.form) this.counts[r.form]++;
-    this.counts.redactedFields += r.redactedCount;
-    if (r.digest === undefined) this.chainBroken = true;
+    if (x.form) this.counts[x.form]++;
+    this.counts.redactedFields += x.redactedCount;
+    if (x.digest === undefined) this.chainBroken = true;
     else if (this.chain && !this.chainBroken) {
-      this.chain.push(r.digest);
+      this.chain.push(x.digest);
       if (this.options.since && this.chain.length === this.options.since.length) this.sinceLink = this.chain.head;
     }
-    if (r.form) this.evidence.observe(index, r.form, r.event);
-    if (r.event !== undefined && r.form === "disclosed") this.checkEventContents(r.event, index, line);
+    if (x.form && this.evidence.active) {
+      if (x.evidence === undefined) throw new Error(`internal: record ${index} was examined without the evidence facts --require needs`);
+      this.evidence.observe(index, x.form, x.evidence ?? undefined);
+    }
+    if (x.schema) this.eventSchemaFindings(x.schema, index, line);
   }
 
   problem(finding: Finding): void {
@@ -124,11 +145,8 @@ export class Verifier implements BundleSink {
 
   // DESIGN §8: event contents that break the event schemas are warnings, not `invalid`: verify
   // proves what was signed; export is where contents are refused.
-  private checkEventContents(event: JsonObject, seq: number, line: number | undefined): void {
-    const v = validateEvent(event);
-    if (!v.known && v.issues.length === 0 && typeof event.type === "string") {
-      this.unknownTypes.set(event.type, (this.unknownTypes.get(event.type) ?? 0) + 1);
-    }
+  private eventSchemaFindings(v: EventSchemaOutcome, seq: number, line: number | undefined): void {
+    if (v.unknownType !== undefined) this.unknownTypes.set(v.unknownType, (this.unknownTypes.get(v.unknownType) ?? 0) + 1);
     for (const issue of v.issues) {
       if (this.schemaWarnings++ >= 100) break;
       this.findings.push({ code: "event.schema", effect: "warning", message: issue.message, seq, pointer: `/events/${seq}/event${issue.pointer}`, ...(line !== undefined ? { line } : {}) });

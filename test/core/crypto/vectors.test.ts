@@ -251,6 +251,7 @@ describe.each(providers)("$name provider", (crypto) => {
       ["abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"],
     ])("SHA-256(%j)", (text, digest) => {
       expect(toHex(crypto.sha256(utf8(text)))).toBe(digest);
+      expect(Buffer.from(crypto.sha256Latin1(utf8(text)), "latin1").toString("hex")).toBe(digest);
       expect(toHex(crypto.sha256Parts([utf8(text)]))).toBe(digest);
       expect(toHex(crypto.sha256Parts([...text].map((ch) => utf8(ch))))).toBe(digest);
     });
@@ -259,6 +260,7 @@ describe.each(providers)("$name provider", (crypto) => {
       const data = new Uint8Array(1_000_000).fill(0x61);
       const digest = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
       expect(toHex(crypto.sha256(data))).toBe(digest);
+      expect(Buffer.from(crypto.sha256Latin1(data), "latin1").toString("hex")).toBe(digest);
       expect(toHex(crypto.sha256Parts([data.subarray(0, 1), data.subarray(1, 70_001), data.subarray(70_001)]))).toBe(digest);
     });
 
@@ -295,7 +297,7 @@ describe.each(providers)("$name provider", (crypto) => {
 });
 
 describe("the two providers agree", () => {
-  it("on SHA-256 and sha256Parts of 301 pseudo-random inputs of 0..300 bytes split at random", () => {
+  it("on SHA-256, sha256Latin1 and sha256Parts of 301 pseudo-random inputs of 0..300 bytes split at random", () => {
     const bytes = prng(0x1a2b3c4d);
     for (let len = 0; len <= 300; len++) {
       const data = bytes(len);
@@ -303,6 +305,10 @@ describe("the two providers agree", () => {
       const parts = [data.subarray(0, cuts[0]), data.subarray(cuts[0], cuts[1]), data.subarray(cuts[1], cuts[2]), data.subarray(cuts[2])];
       const expected = toHex(nodeCrypto.sha256(data));
       expect(toHex(nobleCrypto.sha256(data)), `length ${len}`).toBe(expected);
+      const latin1 = nodeCrypto.sha256Latin1(data);
+      expect(latin1).toHaveLength(32);
+      expect(Buffer.from(latin1, "latin1").toString("hex"), `length ${len}`).toBe(expected);
+      expect(nobleCrypto.sha256Latin1(data), `length ${len}`).toBe(latin1);
       expect(toHex(nodeCrypto.sha256Parts(parts)), `length ${len}`).toBe(expected);
       expect(toHex(nobleCrypto.sha256Parts(parts)), `length ${len}`).toBe(expected);
     }

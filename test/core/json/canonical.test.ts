@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { canonicalBytes, canonicalize } from "../../../src/core/json/canonical.js";
+import { canonicalBytes, canonicalize, jcsStringRoom, writeJcsNumber, writeJcsString } from "../../../src/core/json/canonical.js";
 import { JsonSyntaxError, parseJson, parseJsonBytes } from "../../../src/core/json/parse.js";
 import type { JsonValue } from "../../../src/core/json/value.js";
 
@@ -243,5 +243,100 @@ describe("JCS and the strict parser", () => {
       expect(c).toMatch(/^\d+$/);
       expect(() => parseJson(c)).toThrow(JsonSyntaxError);
     }
+  });
+});
+
+describe("writeJcsString and writeJcsNumber: JCS written as bytes, equal to utf8(canonicalize(v))", () => {
+  const utf8 = (s: string) => Buffer.from(s, "utf8");
+  /** The bytes writeJcsString writes at an odd offset of a buffer with exactly its room and a guard byte on each side. */
+  function written(s: string): Buffer {
+    const buf = new Uint8Array(jcsStringRoom(s) + 2).fill(0xee);
+    const end = writeJcsString(buf, 1, s);
+    // Within its room: the guard bytes are untouched (a plain check: expect per call is slow here).
+    if (end > buf.length - 1 || buf[0] !== 0xee || buf[buf.length - 1] !== 0xee) throw new Error(`wrote beyond the room of ${JSON.stringify(s)}`);
+    return Buffer.from(buf.subarray(1, end));
+  }
+  function writtenNumber(n: number): string {
+    const buf = new Uint8Array(40).fill(0xee);
+    const end = writeJcsNumber(buf, 3, n);
+    return Buffer.from(buf.subarray(3, end)).toString("latin1");
+  }
+
+  it("every UTF-16 code unit alone (lone surrogates refused with a TypeError, as canonicalize does)", () => {
+    const failures: string[] = [];
+    const throwsTypeError = (f: () => unknown) => {
+      try {
+        f();
+        return false;
+      } catch (e) {
+        return e instanceof TypeError;
+      }
+    };
+    for (let c = 0; c <= 0xffff; c++) {
+      const s = "a" + String.fromCharCode(c) + "b";
+      const ok =
+        c >= 0xd800 && c <= 0xdfff
+          ? throwsTypeError(() => canonicalize(s)) && throwsTypeError(() => written(s)) && throwsTypeError(() => written(String.fromCharCode(c)))
+          : written(s).equals(utf8(canonicalize(s)));
+      if (!ok) failures.push(`U+${c.toString(16)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("surrogate pairs, every high half with low halves at both ends of their range, and reversed pairs refused", () => {
+    const failures: string[] = [];
+    for (let h = 0xd800; h <= 0xdbff; h++) {
+      for (const l of [0xdc00, 0xdc01, 0xdfff]) {
+        const s = String.fromCharCode(h, l) + "x" + String.fromCharCode(h, l);
+        if (!written(s).equals(utf8(canonicalize(s)))) failures.push(`${h.toString(16)} ${l.toString(16)}`);
+      }
+      for (const lone of [String.fromCharCode(0xdc00, h), String.fromCharCode(h) + "x", "x" + String.fromCharCode(h)]) {
+        try {
+          written(lone);
+          failures.push(`accepted ${escape(lone)}`);
+        } catch (e) {
+          if (!(e instanceof TypeError)) throw e;
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("the worst case of room (only controls written as \\u00xx), long and mixed strings", () => {
+    const controls = "\u0001\u001f".repeat(5000);
+    expect(written(controls).equals(utf8(canonicalize(controls)))).toBe(true);
+    expect(written(controls).length).toBe(jcsStringRoom(controls));
+    const mixed = "plain \"quoted\" back\\slash é€日 \u{1f602}\u2028\u2029\u007f\t\n\r\b\f/ ".repeat(700);
+    expect(written(mixed).equals(utf8(canonicalize(mixed)))).toBe(true);
+    expect(written("").equals(utf8('""'))).toBe(true);
+  });
+
+  it("every string of the RFC 8785 vector inputs", () => {
+    const strings: string[] = [];
+    const collect = (v: JsonValue): void => {
+      if (typeof v === "string") strings.push(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v !== null && typeof v === "object") for (const k of Object.keys(v)) (strings.push(k), collect(v[k]!));
+    };
+    for (const name of readdirSync(JCS + "input")) collect(parseJsonBytes(readFileSync(JCS + "input/" + name)));
+    expect(strings.length).toBeGreaterThan(20);
+    for (const s of strings) expect(written(s).equals(utf8(canonicalize(s))), JSON.stringify(s)).toBe(true);
+  });
+
+  it("numbers: the 10,000 of es6testfile10k.txt, integers around 2^53 and 1e21, -0, and non-finite refused", () => {
+    const lines = readFileSync(JCS + "es6testfile10k.txt", "utf8").split("\n").filter((l) => l !== "");
+    const failures: string[] = [];
+    for (const line of lines) {
+      const comma = line.indexOf(",");
+      if (writtenNumber(doubleFromBits(line.slice(0, comma))) !== line.slice(comma + 1)) failures.push(line);
+    }
+    expect(lines.length).toBe(10_000);
+    const edges = [0, -0, 1, -1, 9, 10, 99, 100, -100, 123456789, 2 ** 31, -(2 ** 31), 2 ** 32 + 1, 1e15, 1e15 + 1, 1e16,
+      Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, 2 ** 60, 1e20, 1e21, -1e21, 0.5, -0.5,
+      1e-7, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE];
+    for (let i = 0; i < 2000; i++) edges.push(Math.floor((i * 7919) ** 2.3) * (i % 2 ? -1 : 1));
+    for (const n of edges) if (writtenNumber(n) !== canonicalize(n)) failures.push(String(n));
+    expect(failures).toEqual([]);
+    for (const n of [NaN, Infinity, -Infinity]) expect(() => writtenNumber(n)).toThrow(TypeError);
   });
 });

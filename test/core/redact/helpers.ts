@@ -15,7 +15,7 @@ import { readBundleText } from "../../../src/core/bundle/read.js";
 import { TrustStore } from "../../../src/core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../../../src/core/verify/verifier.js";
 import { statementDigest, type Statement } from "../../../src/core/statement/statement.js";
-import { makeRedactionBlock } from "../../../src/core/redact/block.js";
+import { makeRedactionBlock, recordsDigest, shareStats } from "../../../src/core/redact/block.js";
 import { applyPolicy, scanShare, settleFindings } from "../../../src/core/redact/share.js";
 import type { Policy } from "../../../src/core/redact/policy.js";
 import { AUDITOR_POLICY } from "../../../src/core/redact/policies.js";
@@ -91,9 +91,9 @@ export function makeShare(
     statementDigest: statementDigest(crypto, input.header.statement),
     policy,
     createdAt: "2026-11-21T08:00:00.000Z",
-    records,
+    stats: shareStats(records),
     accepted: settled.accepted,
-    ...(options.key ? { key: options.key } : {}),
+    ...(options.key ? { signer: { key: options.key, eventsDigest: recordsDigest(crypto, records) } } : {}),
   });
   return { header: { ...input.header, kind: "share", redaction: block as unknown as JsonObject }, records };
 }

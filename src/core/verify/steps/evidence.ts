@@ -3,7 +3,7 @@
  * kept apart from cryptographic checking (what is true): an unmet check is `insufficient`, never
  * `invalid`.
  */
-import { destroyCounts, eventFacts, resourceKey } from "../../events/facts.js";
+import { destroyCounts, eventFacts, resourceKey, type EventFacts } from "../../events/facts.js";
 import type { JsonObject } from "../../json/value.js";
 import type { RecordForm } from "../../bundle/types.js";
 import type { Finding } from "../finding.js";
@@ -15,6 +15,22 @@ export function isEvidenceCheck(v: string): v is EvidenceCheck {
   return (EVIDENCE_CHECKS as readonly string[]).includes(v);
 }
 
+/**
+ * What the checks read from one event: small enough to compute on a worker thread and pass to the
+ * collector by value (src/io/parallel-verify.ts), so both paths fold the same facts.
+ */
+export type EvidenceFacts = Pick<EventFacts, "type" | "outcome" | "lifecycle">;
+
+/** The facts of a disclosed or partial event that {@link EvidenceCollector.observe} needs. */
+export function evidenceFactsOf(event: JsonObject): EvidenceFacts {
+  const f = eventFacts(event);
+  const out: EvidenceFacts = {};
+  if (f.type !== undefined) out.type = f.type;
+  if (f.outcome !== undefined) out.outcome = f.outcome;
+  if (f.lifecycle !== undefined) out.lifecycle = f.lifecycle;
+  return out;
+}
+
 /** Collects what the checks need, one record at a time. */
 export class EvidenceCollector {
   private readonly open = new Map<string, { seq: number; label: string }>();
@@ -23,13 +39,19 @@ export class EvidenceCollector {
 
   constructor(private readonly checks: ReadonlySet<EvidenceCheck>) {}
 
-  observe(seq: number, form: RecordForm, event: JsonObject | undefined): void {
+  /** True when any check is asked for: only then must records' facts be computed. */
+  get active(): boolean {
+    return this.checks.size > 0;
+  }
+
+  /** `facts` is undefined when the record shows no event (elided, or too broken to read one). */
+  observe(seq: number, form: RecordForm, facts: EvidenceFacts | undefined): void {
     if (this.checks.size === 0) return;
-    if (form === "elided" || event === undefined) {
+    if (form === "elided" || facts === undefined) {
       this.hidden.push(seq);
       return;
     }
-    const f = eventFacts(event);
+    const f = facts;
     if (this.checks.has("decisions") && (f.type === "tool.call" || (f.type === undefined && form === "partial"))) {
       if (f.outcome === undefined) {
         this.findings.push({ code: "require.decisions", effect: "insufficient", seq, pointer: `/events/${seq}/event/decision/outcome`, message: "a tool.call without a visible decision outcome" });

@@ -8,7 +8,7 @@ import { b64uDecode } from "../../encoding/base64url.js";
 import { fromHex, isHexDigest } from "../../encoding/hex.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../json/value.js";
 import { asPointer, isWithin, parsePointer, ROOT_POINTER, type JsonPointer } from "../../json/pointer.js";
-import { eventDigest, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth } from "../../digest/tree.js";
+import { eventDigestAndDepth, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth } from "../../digest/tree.js";
 import { recordFormOf, type BundleKind, type RecordForm } from "../../bundle/types.js";
 import type { Finding } from "../finding.js";
 
@@ -59,19 +59,24 @@ export function checkRecord(crypto: CryptoProvider, record: JsonValue, index: nu
     return result;
   }
   result.event = event;
-  if (nestingDepth(event) > MAX_EVENT_DEPTH) bad("record.depth", `the event nests deeper than ${MAX_EVENT_DEPTH} levels`, "/event");
+  const tooDeep = () => bad("record.depth", `the event nests deeper than ${MAX_EVENT_DEPTH} levels`, "/event");
 
   if (form === "disclosed") {
     const seed = typeof record.seed === "string" ? b64uDecode(record.seed) : undefined;
     if (seed === undefined || seed.length !== SEED_BYTES) {
+      if (nestingDepth(event) > MAX_EVENT_DEPTH) tooDeep();
       bad("record.seed", "the seed must be 32 bytes of strict unpadded base64url", "/seed");
       return result;
     }
-    result.digest = eventDigest(crypto, event, seed);
+    // The digest walk measures the depth on its way (one walk, not two); the finding comes last either way.
+    const { digest, depth } = eventDigestAndDepth(crypto, event, seed);
+    if (depth > MAX_EVENT_DEPTH) tooDeep();
+    result.digest = digest;
     return result;
   }
 
   // Partial record.
+  if (nestingDepth(event) > MAX_EVENT_DEPTH) tooDeep();
   const digest = partialDigest(crypto, record, event, bad);
   result.redactedCount = isJsonObject(record.redacted) ? Object.keys(record.redacted).length : 0;
   if (digest !== undefined) result.digest = digest;
@@ -93,7 +98,8 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
   }
   let ok = true;
   const salts = new Map<string, Uint8Array>();
-  for (const [p, s] of Object.entries(saltsIn)) {
+  for (const p of Object.keys(saltsIn)) {
+    const s = saltsIn[p];
     const salt = typeof s === "string" ? b64uDecode(s) : undefined;
     if (asPointer(p) === undefined) {
       bad("record.salt-pointer", `salt key ${JSON.stringify(p)} is not a JSON Pointer in canonical spelling`, "/salts");
@@ -104,7 +110,8 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
     } else salts.set(p, salt);
   }
   const redacted = new Map<string, Uint8Array>();
-  for (const [p, d] of Object.entries(redactedIn)) {
+  for (const p of Object.keys(redactedIn)) {
+    const d = redactedIn[p];
     const ptr = asPointer(p);
     if (ptr === undefined) {
       bad("record.redacted-pointer", `redacted key ${JSON.stringify(p)} is not a JSON Pointer in canonical spelling`, "/redacted");
@@ -137,15 +144,16 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
       }
     }
   }
-  const used = new Set<string>();
+  // Each salt the walk takes is removed, so what is left afterwards is extra (a disclosed leaf is
+  // visited once, so no salt is asked for twice).
   const missing: string[] = [];
   const digest = nodeDigest(crypto, event, ROOT_POINTER, {
     salt: (p) => {
       const s = salts.get(p);
-      if (s !== undefined) used.add(p);
+      if (s !== undefined) salts.delete(p);
       return s;
     },
-    redacted: (p) => redacted.get(p),
+    redacted: (p) => (redacted.size === 0 ? undefined : redacted.get(p)),
     missingSalt: (p) => missing.push(p),
   });
   for (const p of missing) {
@@ -153,19 +161,19 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
     ok = false;
   }
   for (const p of salts.keys()) {
-    if (!used.has(p)) {
-      bad("record.salt-extra", `salt for ${JSON.stringify(p)}, which is not a disclosed value of the event`, "/salts");
-      ok = false;
-    }
+    bad("record.salt-extra", `salt for ${JSON.stringify(p)}, which is not a disclosed value of the event`, "/salts");
+    ok = false;
   }
   return ok ? digest : undefined;
 }
+
+const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
 
 function resolve(v: JsonValue, tokens: string[]): JsonValue | undefined {
   let cur: JsonValue | undefined = v;
   for (const t of tokens) {
     if (Array.isArray(cur)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(t)) return undefined;
+      if (!ARRAY_INDEX.test(t)) return undefined;
       cur = cur[Number(t)];
     } else if (isJsonObject(cur)) {
       cur = Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;

@@ -1,0 +1,338 @@
+/**
+ * `proof verify` of a large JSON Lines bundle on worker threads (issue 6; docs/performance.md
+ * "Worker threads"). The main thread reads the file in chunks cut at LF, decides for every line
+ * what the single-thread reader would (header, invalid UTF-8, blank, or record number `seq`), and
+ * sends the record lines to the workers (src/io/verify-worker.ts), which parse and examine them
+ * exactly as the single-thread path does. The main thread folds the outcomes into the Verifier
+ * strictly in file order, with its own problems (bad UTF-8, blank lines) where they occur: the
+ * findings, counts, chain and verdict are those of `readBundleFile` into `Verifier`, finding for
+ * finding (test/perf/parallel-verify.test.ts compares them on good and tampered bundles).
+ *
+ * A worker that fails (an exception, an exit, a reply of the wrong shape) fails the whole run with
+ * an error: there is no verdict from part of a bundle.
+ */
+import * as fs from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { availableParallelism, loadavg } from "node:os";
+import { Worker } from "node:worker_threads";
+import { blankLineProblem, isBlankLine, jsonlHeaderOf } from "../core/bundle/read.js";
+import type { JsonObject } from "../core/json/value.js";
+import type { ExaminedRecordSink } from "../core/verify/steps/examine.js";
+import type { Finding } from "../core/verify/finding.js";
+import { MAX_HEADER_LINE, readBundleFile } from "./bundle-file.js";
+import { ioErrorToCliError } from "./files.js";
+import { lineErrorMessage, peekFirstLine } from "./lines.js";
+import { LINE_FIELDS, unpackReply, type BatchReply, type BatchRequest, type LineOutcome, type WorkerInit } from "./verify-batch.js";
+
+/** `--threads`: a number of worker threads (1: none, the main thread does everything), or auto. */
+export type ThreadsOption = "auto" | number;
+
+/**
+ * Auto turns workers on from this file size (about 25,000 events): starting them costs a tenth of
+ * a second and about 50 MB of memory each, worth it only for runs of seconds (docs/performance.md).
+ */
+export const AUTO_MIN_BYTES = 32 * 1024 * 1024;
+/**
+ * Auto never starts more workers than this. Each costs 45–65 MB, and issue 6 holds a 1M-event
+ * verify under 256 MB of peak RSS: with two it is about 220 MB. More can be asked for with
+ * `--threads N`, trading memory for speed.
+ */
+export const AUTO_MAX_WORKERS = 2;
+
+/** What auto looks at: the machine's cores and its 1-minute load average. */
+export interface Machine {
+  cores: number;
+  load: number;
+}
+
+export function thisMachine(): Machine {
+  return { cores: availableParallelism(), load: loadavg()[0] ?? 0 };
+}
+
+/**
+ * How many workers to start; 0 means the single-thread path. Auto needs a large file, more than
+ * one core, and at least one core idle: on a machine whose cores are all busy, workers only
+ * compete with each other and with the main thread, and made a verify slower when measured
+ * (docs/performance.md). An explicit count is used as given.
+ */
+export function workerCount(option: ThreadsOption, fileBytes: number, machine: Machine): number {
+  if (option !== "auto") return option > 1 ? option : 0;
+  const { cores, load } = machine;
+  return cores > 1 && fileBytes >= AUTO_MIN_BYTES && cores - load >= 1 ? Math.min(cores, AUTO_MAX_WORKERS) : 0;
+}
+
+/**
+ * Reads `file` into `sink` as `readBundleFile` does, on worker threads when `threads` says so and
+ * the file is a JSON Lines bundle (the one-document form and stdin are always read in one thread).
+ */
+export async function readBundleFileForVerify(file: string, sink: ExaminedRecordSink, threads: ThreadsOption, options: Partial<ParallelOptions> = {}): Promise<void> {
+  let size: number | undefined;
+  try {
+    const st = file === "-" ? undefined : fs.statSync(file);
+    if (st?.isFile()) size = st.size;
+  } catch {
+    // readBundleFile reports it as it always does.
+  }
+  const workers = size === undefined ? 0 : workerCount(threads, size, thisMachine());
+  const first = workers > 0 ? peekFirstLine(file, MAX_HEADER_LINE) : undefined;
+  const header = first && "text" in first ? jsonlHeaderOf(first.text) : undefined;
+  if (header === undefined) {
+    readBundleFile(file, sink);
+    return;
+  }
+  await readJsonlBundleParallel(file, header, sink, { ...options, workers });
+}
+
+export interface ParallelOptions {
+  workers: number;
+  /** The worker's entry point; tests give a stand-in that fails. */
+  workerUrl: URL;
+  /** Bytes per read; a batch is the whole lines of one read. */
+  chunkBytes: number;
+}
+
+/** Where the worker entry lives: beside this module (see verify-worker.ts). */
+export const WORKER_URL = new URL("./verify-worker.js", import.meta.url);
+const CHUNK_BYTES = 1 << 20;
+/** Batches sent and not yet answered, per worker: one being worked on, one waiting. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+/** One chunk's lines, in file order: what the workers examine and what the main thread found. */
+interface Batch {
+  id: number;
+  /** [start, end, line, seq] of each record line (LINE_FIELDS each). */
+  lines: Int32Array;
+  /** Problems the main thread found, each before the record line of that ordinal. */
+  problems: { before: number; finding: Finding }[];
+  reply?: BatchReply;
+}
+
+/** The JSON Lines bundle `file`, whose first line is `header`, into `sink` on worker threads. */
+export async function readJsonlBundleParallel(file: string, header: JsonObject, sink: ExaminedRecordSink, options: Partial<ParallelOptions> & { workers: number }): Promise<void> {
+  sink.header(header, "jsonl");
+  const init: WorkerInit = { needs: sink.recordNeeds() };
+  const pool = new WorkerPool(options.workerUrl ?? WORKER_URL, Math.max(1, options.workers), init);
+  let fd: number | undefined;
+  try {
+    try {
+      fd = fs.openSync(file, "r");
+    } catch (e) {
+      throw ioErrorToCliError(e, file, "bundle");
+    }
+    const planner = new LinePlanner();
+    const waiting: Batch[] = [];
+    const fold = (): void => {
+      while (waiting.length > 0 && (waiting[0]!.reply !== undefined || waiting[0]!.lines.length === 0)) foldBatch(sink, waiting.shift()!);
+    };
+    for (const chunk of chunksAtLf(fd, file, options.chunkBytes ?? CHUNK_BYTES)) {
+      const batch = planner.plan(chunk);
+      waiting.push(batch);
+      if (batch.lines.length > 0) {
+        while (!pool.canTake()) {
+          await pool.next();
+          fold();
+        }
+        pool.send(batch, { id: batch.id, bytes: chunk, lines: batch.lines });
+      }
+      fold();
+    }
+    while (waiting.length > 0) {
+      fold();
+      if (waiting.length > 0) await pool.next();
+    }
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+    await pool.close();
+  }
+  sink.end();
+}
+
+function foldBatch(sink: ExaminedRecordSink, batch: Batch): void {
+  const count = batch.lines.length / LINE_FIELDS;
+  let outcomes: LineOutcome[] = [];
+  try {
+    if (batch.reply) outcomes = unpackReply(batch.reply, count);
+  } catch (e) {
+    throw workerFailure(e);
+  }
+  let p = 0;
+  for (let i = 0; i <= count; i++) {
+    while (p < batch.problems.length && batch.problems[p]!.before === i) sink.problem(batch.problems[p++]!.finding);
+    if (i === count) break;
+    const o = outcomes[i]!;
+    if ("problem" in o) sink.problem(o.problem);
+    else sink.recordResult(o.examination, batch.lines[i * LINE_FIELDS + 3]!, batch.lines[i * LINE_FIELDS + 2]!);
+  }
+}
+
+/**
+ * Numbers lines and records across chunks as readLines and JsonlBundleParser do: line 1 is the
+ * header; a line that is not valid UTF-8 or is blank is a problem and takes no seq; every other
+ * line is the next record (whether it parses is the worker's to say).
+ */
+class LinePlanner {
+  private line = 0;
+  private seq = 0;
+  private batches = 0;
+
+  plan(chunk: Uint8Array): Batch {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // LF never occurs inside a multi-byte sequence, so a chunk of valid UTF-8 has only valid lines.
+    const allValid = isUtf8(buf);
+    const lines: number[] = [];
+    const problems: Batch["problems"] = [];
+    let start = 0;
+    while (start < buf.length) {
+      let end = buf.indexOf(0x0a, start);
+      if (end < 0) end = buf.length;
+      const line = ++this.line;
+      if (line > 1) {
+        const before = lines.length / LINE_FIELDS;
+        if (!allValid && !isUtf8(buf.subarray(start, end))) {
+          problems.push({ before, finding: { code: "bundle.parse", effect: "invalid", message: `line ${line} ${lineErrorMessage("invalid-utf8")}`, line } });
+        } else if (mayBeBlank(buf, start, end) && isBlankLine(buf.toString("utf8", start, end))) {
+          problems.push({ before, finding: blankLineProblem(line) });
+        } else {
+          lines.push(start, end, line, this.seq++);
+        }
+      }
+      start = end + 1;
+    }
+    return { id: this.batches++, lines: Int32Array.from(lines), problems };
+  }
+}
+
+/** Only a line that is empty or starts with a space, tab or CR can be blank. */
+function mayBeBlank(buf: Uint8Array, start: number, end: number): boolean {
+  if (start === end) return true;
+  const b = buf[start];
+  return b === 0x20 || b === 0x09 || b === 0x0d;
+}
+
+/**
+ * The file from its start in pieces of whole lines (each piece ends with an LF, except a last
+ * line without one), each in an ArrayBuffer of its own that can be handed to a worker. A line
+ * longer than `chunkBytes` gets a piece as large as it needs.
+ */
+function* chunksAtLf(fd: number, file: string, chunkBytes: number): Generator<Uint8Array> {
+  let carry = new Uint8Array(0);
+  for (;;) {
+    const buf = new Uint8Array(Math.max(chunkBytes, carry.length * 2));
+    buf.set(carry);
+    let filled = carry.length;
+    let eof = false;
+    while (filled < buf.length) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, filled, buf.length - filled, null);
+      } catch (e) {
+        throw ioErrorToCliError(e, file, "bundle");
+      }
+      if (n === 0) {
+        eof = true;
+        break;
+      }
+      filled += n;
+    }
+    if (eof) {
+      if (filled > 0) yield buf.subarray(0, filled);
+      return;
+    }
+    const lastLf = buf.lastIndexOf(0x0a, filled - 1);
+    if (lastLf < 0) {
+      carry = buf.subarray(0, filled);
+      continue;
+    }
+    // Copied out before the piece is handed over (a transfer detaches its buffer).
+    carry = buf.slice(lastLf + 1, filled);
+    yield buf.subarray(0, lastLf + 1);
+  }
+}
+
+/** The one error a run on worker threads fails with, whatever went wrong with a worker. */
+function workerFailure(e: unknown): Error {
+  const why = e instanceof Error ? e.message : String(e);
+  return new Error(`a verify worker thread failed: ${why}; nothing was verified (--threads 1 verifies without worker threads)`);
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: Batch[];
+}
+
+/**
+ * Up to `max` workers that answer batches, started as batches need them (a small file never
+ * starts more workers than it has batches); any failure of any of them fails every wait.
+ */
+class WorkerPool {
+  private readonly workers: Slot[] = [];
+  private failure: Error | undefined;
+  private closing = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly url: URL,
+    private readonly max: number,
+    private readonly init: WorkerInit,
+  ) {}
+
+  canTake(): boolean {
+    this.check();
+    return this.workers.length < this.max || this.workers.some((w) => w.inFlight.length < IN_FLIGHT_PER_WORKER);
+  }
+
+  send(batch: Batch, req: BatchRequest): void {
+    this.check();
+    let best: Slot | undefined;
+    for (const w of this.workers) if (best === undefined || w.inFlight.length < best.inFlight.length) best = w;
+    if (best === undefined || (best.inFlight.length > 0 && this.workers.length < this.max)) best = this.start();
+    best.inFlight.push(batch);
+    best.worker.postMessage(req, [req.bytes.buffer as ArrayBuffer]);
+  }
+
+  private start(): Slot {
+    const worker = new Worker(this.url, { workerData: this.init });
+    const slot: Slot = { worker, inFlight: [] };
+    worker.on("message", (reply: BatchReply) => {
+      const batch = slot.inFlight.shift();
+      if (batch === undefined || reply?.id !== batch.id) this.fail(new Error("it answered a batch it was not given"));
+      else batch.reply = reply;
+      this.notify();
+    });
+    worker.on("error", (e) => this.fail(e));
+    worker.on("messageerror", (e) => this.fail(e));
+    worker.on("exit", (code) => {
+      if (!this.closing) this.fail(new Error(`it stopped (exit code ${code})`));
+    });
+    this.workers.push(slot);
+    return slot;
+  }
+
+  /** Waits for the next reply (or failure). */
+  async next(): Promise<void> {
+    this.check();
+    await new Promise<void>((resolve) => (this.wake = resolve));
+    this.check();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private fail(e: unknown): void {
+    if (this.closing) return;
+    this.failure ??= workerFailure(e);
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+}
