@@ -8,6 +8,8 @@ export const ExitCode = {
   usage: 64,
   dataError: 65,
   noInput: 66,
+  /** sysexits EX_SOFTWARE: a bug, or a verify worker thread that failed; never a verdict. */
+  internal: 70,
   cannotCreate: 73,
   ioError: 74,
 } as const;

@@ -33,7 +33,7 @@ Examples:
   imladri cleanup --log events.jsonl
 
 Exit codes: 0 verified/ok, 1 invalid, 2 insufficient evidence, 3 leftovers (cleanup --check),
-64 usage, 65 bad data, 66 missing input, 73 cannot create output, 74 I/O error.`,
+64 usage, 65 bad data, 66 missing input, 70 internal error, 73 cannot create output, 74 I/O error.`,
     );
   registerProofCommands(program);
   registerKeysCommands(program);
@@ -91,5 +91,5 @@ function reportError(e: unknown, argv: string[]): number {
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(c.red("imladri: internal error: ") + message + "\n");
   if (process.env.IMLADRI_DEBUG) process.stderr.write(String((e as Error)?.stack) + "\n");
-  return 70;
+  return ExitCode.internal;
 }

@@ -9,12 +9,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generateEvents } from "../../fixtures/generate-events.mjs";
-import { readBundleBytes, type BundleSink } from "../../src/core/bundle/read.js";
 import { serializeBundle, type BundleFormat } from "../../src/core/bundle/serialize.js";
 import type { BundleHeader, DisclosedRecord } from "../../src/core/bundle/types.js";
-import type { JsonObject, JsonValue } from "../../src/core/json/value.js";
+import type { JsonObject } from "../../src/core/json/value.js";
 import { parseJson } from "../../src/core/json/parse.js";
 import { DEMO_EVENTS, demoKey, imladri, tempDir } from "../support/cli.js";
+import { bundleParts } from "../support/bundle-parts.js";
 
 /** A few thousand events: the earlier bundle is many 1 MB reads long in the JSON Lines form. */
 const EARLIER = 2_000;
@@ -34,20 +34,9 @@ function exportLog(log: string, out: string, ...more: string[]) {
   return imladri(["proof", "export", "--log", log, "--key-file", key.priv, "--out", out, ...more]);
 }
 
-/** Header and records of a bundle file, through the core reader (in memory: these are small). */
+/** Header and records of a bundle file. */
 function parts(bundle: string): { header: BundleHeader; records: DisclosedRecord[] } {
-  let header: JsonObject | undefined;
-  const records: JsonValue[] = [];
-  const sink: BundleSink = {
-    header: (h) => (header = h),
-    record: (r) => records.push(r),
-    problem: (f) => {
-      throw new Error(`unreadable bundle: ${f.message}`);
-    },
-    end: () => {},
-  };
-  readBundleBytes(fs.readFileSync(bundle), sink);
-  return { header: header as unknown as BundleHeader, records: records as unknown as DisclosedRecord[] };
+  return bundleParts<DisclosedRecord>(fs.readFileSync(bundle));
 }
 
 const recordLines = (bundle: string) => fs.readFileSync(bundle, "utf8").split("\n").slice(1, -1);

@@ -12,10 +12,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generateEvents, writeEventLog } from "../../fixtures/generate-events.mjs";
-import { readBundleBytes, type BundleSink } from "../../src/core/bundle/read.js";
+import { readBundleBytes } from "../../src/core/bundle/read.js";
 import { serializeBundle, type BundleFormat } from "../../src/core/bundle/serialize.js";
 import type { BundleHeader, EventRecord } from "../../src/core/bundle/types.js";
-import type { JsonObject, JsonValue } from "../../src/core/json/value.js";
 import { shareStats } from "../../src/core/redact/block.js";
 import { AUDITOR_POLICY } from "../../src/core/redact/policies.js";
 import { applyPolicy } from "../../src/core/redact/share.js";
@@ -24,6 +23,7 @@ import { Verifier, type VerificationReport } from "../../src/core/verify/verifie
 import { nodeCrypto } from "../../src/platform/node-crypto.js";
 import { loadPublicKeyFile } from "../../src/cli/key-files.js";
 import { BIN, demoKey, imladri, tempDir } from "../support/cli.js";
+import { bundleParts } from "../support/bundle-parts.js";
 
 const EVENTS = 50_000;
 /** Each 50k-event verify takes seconds to a minute depending on the machine's load. */
@@ -41,22 +41,6 @@ function verifyInMemory(bytes: Uint8Array): VerificationReport {
   const verifier = new Verifier({ crypto: nodeCrypto, trust });
   readBundleBytes(bytes, verifier);
   return verifier.result();
-}
-
-/** Header and records of a bundle held in memory. */
-function parts(bytes: Uint8Array): { header: BundleHeader; records: EventRecord[] } {
-  let header: JsonObject | undefined;
-  const records: JsonValue[] = [];
-  const sink: BundleSink = {
-    header: (h) => (header = h),
-    record: (r) => records.push(r),
-    problem: (f) => {
-      throw new Error(`unreadable bundle: ${f.message}`);
-    },
-    end: () => {},
-  };
-  readBundleBytes(bytes, sink);
-  return { header: header as unknown as BundleHeader, records: records as unknown as EventRecord[] };
 }
 
 function serialized(header: BundleHeader, records: EventRecord[], format: BundleFormat): Buffer {
@@ -87,7 +71,7 @@ beforeAll(() => {
 describe(`a ${EVENTS.toLocaleString("en-US")}-event JSON Lines bundle`, () => {
   it("is byte for byte what the in-memory writer makes of its records (header line first)", () => {
     const bytes = fs.readFileSync(bundle);
-    const { header, records } = parts(bytes);
+    const { header, records } = bundleParts(bytes);
     expect(records).toHaveLength(EVENTS);
     expect(bytes.subarray(0, bytes.indexOf(0x0a)).toString("utf8")).toContain('"statement":');
     expect(serialized(header, records, "jsonl").equals(bytes)).toBe(true);
@@ -103,7 +87,7 @@ describe(`a ${EVENTS.toLocaleString("en-US")}-event JSON Lines bundle`, () => {
     const bytes = fs.readFileSync(bundle);
     expect(verifyInMemory(bytes)).toEqual(report);
 
-    const { header, records } = parts(bytes);
+    const { header, records } = bundleParts(bytes);
     const doc = verifyInMemory(serialized(header, records, "json"));
     expect(doc.form).toBe("json");
     expect({ ...doc, form: "jsonl" }).toEqual(report);
@@ -136,7 +120,7 @@ describe("the one-document form, written streamed", () => {
     expect(r.code).toBe(0);
     const bytes = fs.readFileSync(out);
     expect(bytes.subarray(0, 11).toString()).toBe('{"events":[');
-    const { header, records } = parts(bytes);
+    const { header, records } = bundleParts(bytes);
     expect(records).toHaveLength(2_000);
     expect(serialized(header, records, "json").equals(bytes)).toBe(true);
     expect(verifyInMemory(bytes).verdict).toBe("verified");
@@ -230,7 +214,7 @@ describe("proof redact, streamed (two passes, the share spooled)", () => {
     input = path.join(dir, "proof-10k.jsonl");
     const r = imladriSlow(["proof", "export", "--log", events, "--key-file", key.priv, "--out", input]);
     expect(r.code).toBe(0);
-    inputParts = parts(fs.readFileSync(input));
+    inputParts = bundleParts(fs.readFileSync(input));
   }, SLOW);
 
   /** The in-memory path: applyPolicy over every record at once, then serializeBundle. */
@@ -247,7 +231,7 @@ describe("proof redact, streamed (two passes, the share spooled)", () => {
     // stderr is a pipe here: no progress line, though each pass runs for seconds.
     expect(r.stderr).toBe("");
     const bytes = fs.readFileSync(share);
-    const { header, records } = parts(bytes);
+    const { header, records } = bundleParts(bytes);
     expect(records).toHaveLength(N);
     expect(header.kind).toBe("share");
     // The header (with its createdAt) is the streamed share's own; every record and the layout
@@ -270,7 +254,7 @@ describe("proof redact, streamed (two passes, the share spooled)", () => {
     expect(summary).toMatchObject({ written: true, stats: { events: N }, blockingCount: 0 });
     expect(summary.redactor).toBeTypeOf("string");
     const bytes = fs.readFileSync(share);
-    expect(inMemoryShare(parts(bytes).header, "jsonl").equals(bytes)).toBe(true);
+    expect(inMemoryShare(bundleParts(bytes).header, "jsonl").equals(bytes)).toBe(true);
 
     const v = JSON.parse(imladriSlow(["proof", "verify", share, "--key", key.pub, "--json"]).stdout) as VerificationReport;
     expect(v.verdict).toBe("verified");

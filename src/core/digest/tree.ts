@@ -220,9 +220,7 @@ function sourceWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source
     body.bytes[o++] = 0x5b; // [
     for (let i = 0; i < v.length; i++) {
       const digest = sourceWalk(crypto, v[i]!, appendPointer(p, i), source);
-      body.room(o + CHILD_ROOM, o);
-      if (i > 0) body.bytes[o++] = 0x2c; // ,
-      o = writeChild(body, o, digest);
+      o = appendElement(body, o, i, digest);
     }
     body.bytes[o++] = 0x5d; // ]
   } else {
@@ -232,17 +230,29 @@ function sourceWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source
     for (let i = 0; i < names.length; i++) {
       const k = names[i]!;
       const digest = sourceWalk(crypto, v[k]!, appendPointer(p, k), source);
-      body.room(o + 2 + jcsStringRoom(k) + CHILD_ROOM, o);
-      const buf = body.bytes;
-      if (i > 0) buf[o++] = 0x2c; // ,
-      o = writeJcsString(buf, o, k);
-      buf[o++] = 0x3a; // :
-      o = writeChild(body, o, digest);
+      o = appendMember(body, o, i, k, digest);
     }
     body.bytes[o++] = 0x7d; // }
   }
   levelsInUse = d;
   return body.hash(crypto, o);
+}
+
+/** Appends the i-th element's digest to an array body at `o`; returns the end. */
+function appendElement(body: Scratch, o: number, i: number, digest: string): number {
+  body.room(o + CHILD_ROOM, o);
+  if (i > 0) body.bytes[o++] = 0x2c; // ,
+  return writeChild(body, o, digest);
+}
+
+/** Appends the i-th member, name k, and its digest to an object body at `o`; returns the end. */
+function appendMember(body: Scratch, o: number, i: number, k: string, digest: string): number {
+  body.room(o + 2 + jcsStringRoom(k) + CHILD_ROOM, o);
+  const buf = body.bytes;
+  if (i > 0) buf[o++] = 0x2c; // ,
+  o = writeJcsString(buf, o, k);
+  buf[o++] = 0x3a; // :
+  return writeChild(body, o, digest);
 }
 
 /**
@@ -322,9 +332,7 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
         path[end] = 0x2f; // /
         digest = seedWalk(crypto, v[i]!, seed, writeIndex(path, end + 1, i));
       }
-      body.room(o + CHILD_ROOM, o);
-      if (i > 0) body.bytes[o++] = 0x2c; // ,
-      o = writeChild(body, o, digest);
+      o = appendElement(body, o, i, digest);
     }
     body.bytes[o++] = 0x5d; // ]
   } else {
@@ -341,12 +349,7 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
         path[end] = 0x2f; // /
         digest = seedWalk(crypto, v[k]!, seed, writeToken(path, end + 1, k));
       }
-      body.room(o + 2 + jcsStringRoom(k) + CHILD_ROOM, o);
-      const buf = body.bytes;
-      if (i > 0) buf[o++] = 0x2c; // ,
-      o = writeJcsString(buf, o, k);
-      buf[o++] = 0x3a; // :
-      o = writeChild(body, o, digest);
+      o = appendMember(body, o, i, k, digest);
     }
     body.bytes[o++] = 0x7d; // }
   }
