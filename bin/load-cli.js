@@ -19,7 +19,15 @@ function loadCli() {
     cachedData = undefined;
   }
   // The CommonJS wrapper Node puts around a .cjs file, so the bundle runs as if required.
-  const source = "(function (exports, require, module, __filename, __dirname) { " + readFileSync(file, "utf8") + "\n})";
+  let text;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    // Not built (a clone before `npm ci`, or after `tsc` alone): say what to run, not a stack trace.
+    process.stderr.write(`imladri: ${file} is missing (${e.code ?? e}): run npm run build\n`);
+    process.exit(70);
+  }
+  const source = "(function (exports, require, module, __filename, __dirname) { " + text + "\n})";
   const script = new Script(source, {
     filename: file,
     cachedData,

@@ -14,7 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,7 +58,7 @@ rmSync(out + ".cache", { force: true });
 const demo = join(root, "fixtures", "bundles", "demo.json");
 const key = join(root, "fixtures", "keys", "demo-signer.pub.jwk");
 const warm = `
-  const { loadCli } = await import(${JSON.stringify(join(root, "bin", "load-cli.js"))});
+  const { loadCli } = await import(${JSON.stringify(pathToFileURL(join(root, "bin", "load-cli.js")).href)});
   const cli = loadCli();
   const codes = [await cli.main(["proof", "verify", ${JSON.stringify(demo)}, "--key", ${JSON.stringify(key)}]),
                  await cli.main(["proof", "inspect", ${JSON.stringify(demo)}])];

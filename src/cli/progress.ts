@@ -28,8 +28,6 @@ export interface Progress {
   tick(n?: number): void;
   /** Sets (or corrects) the expected count once it is known, e.g. from a bundle's statement. */
   setTotal(total: number | undefined): void;
-  /** How many have been counted so far. */
-  readonly done: number;
   /** Clears the line; call before printing the result (and on failure). */
   finish(): void;
 }
@@ -39,7 +37,7 @@ const REDRAW_MS = 200;
 const CHECK_EVERY = 256;
 const BAR = 20;
 
-const NO_PROGRESS: Progress = { tick() {}, setTotal() {}, done: 0, finish() {} };
+const NO_PROGRESS: Progress = { tick() {}, setTotal() {}, finish() {} };
 
 /** A progress line for `label`, or a no-op when `json` or the stream is not a terminal. */
 export function startProgress(label: string, json: boolean, options: ProgressOptions = {}): Progress {
@@ -87,9 +85,6 @@ export function startProgress(label: string, json: boolean, options: ProgressOpt
     },
     setTotal(n) {
       total = n;
-    },
-    get done() {
-      return done;
     },
     finish() {
       if (drawn) stream.write("\r\x1b[K");

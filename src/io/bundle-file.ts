@@ -15,7 +15,7 @@ import { canonicalize } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
 import { CliError } from "../cli/errors.js";
 import { ExitCode } from "../cli/exit-codes.js";
-import { assertWritable, readInputBytes, ioErrorToCliError, writeFileAtomic, type WriteOptions } from "./files.js";
+import { assertWritable, cannotWrite, readInputBytes, ioErrorToCliError, writeFileAtomic, type WriteOptions } from "./files.js";
 import { lineErrorMessage, peekFirstLine, readLines } from "./lines.js";
 
 /** V8 cannot hold a string much over 512 MB; well before that, the document form is refused. */
@@ -141,7 +141,7 @@ export class BundleFileWriter {
     try {
       this.fd = fs.openSync(this.spool, "wx", 0o600);
     } catch (e) {
-      throw new CliError(ExitCode.cannotCreate, `${out}: cannot write the ${options.what ?? "output"} (${(e as NodeJS.ErrnoException)?.code ?? String(e)})`);
+      throw cannotWrite(out, options, e);
     }
   }
 
@@ -188,7 +188,7 @@ export class BundleFileWriter {
       fs.writeSync(this.fd!, this.pending);
     } catch (e) {
       this.discard();
-      throw new CliError(ExitCode.cannotCreate, `${this.out}: cannot write the ${this.options.what ?? "output"} (${(e as NodeJS.ErrnoException)?.code ?? String(e)})`);
+      throw cannotWrite(this.out, this.options, e);
     }
     this.pending = "";
   }

@@ -78,8 +78,13 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
     if (code === "EEXIST") {
       throw new CliError(ExitCode.cannotCreate, `${file}: already exists; refusing to overwrite (use --force to replace it)`);
     }
-    throw new CliError(ExitCode.cannotCreate, `${file}: cannot write the ${options.what ?? "output"} (${code ?? String(e)})`);
+    throw cannotWrite(file, options, e);
   }
+}
+
+/** Exit 73 for an output that cannot be written, naming the file and the system's error code. */
+export function cannotWrite(file: string, options: WriteOptions, e: unknown): CliError {
+  return new CliError(ExitCode.cannotCreate, `${file}: cannot write the ${options.what ?? "output"} (${(e as NodeJS.ErrnoException)?.code ?? String(e)})`);
 }
 
 function fsyncDir(dir: string): void {

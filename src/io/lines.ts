@@ -58,8 +58,14 @@ export function* readLines(file: string, what = "input"): Generator<Line> {
 }
 
 /** The first line of a file if it ends within `limit` bytes, else undefined. */
-export function peekFirstLine(file: string, limit: number): Line | undefined {
-  const fd = fs.openSync(file, "r");
+export function peekFirstLine(file: string, limit: number, what = "bundle"): Line | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (e) {
+    // stat succeeds on a file that cannot be read (mode 000): this is where that shows.
+    throw ioErrorToCliError(e, file, what);
+  }
   try {
     const pieces: Buffer[] = [];
     let total = 0;

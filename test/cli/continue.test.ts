@@ -160,6 +160,7 @@ describe("what --continue refuses before reading the log", () => {
     const r = exportLog(DEMO_EVENTS, file("from-bad.json"), "--continue", bad);
     expect(r.code).toBe(65);
     expect(r.stderr).toContain(`${bad}: the bundle to continue is not a consistent bundle seq 4`);
+    expect(fs.existsSync(file("from-bad.json"))).toBe(false);
   });
 
   it("refuses a --chain that is not the earlier bundle's (usage, 64)", () => {

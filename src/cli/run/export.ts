@@ -71,6 +71,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   const leaks: LeakFinding[] = [];
   /** The first seq whose event differs from the continued bundle's (then no more records are made). */
   let changedSeq: number | undefined;
+  let refusingSecrets = false;
   const progress = startProgress("export", ctx.json);
   let statement: Statement;
   try {
@@ -90,10 +91,14 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
         changedSeq = added.seq;
         continue;
       }
-      for (const f of scanRecord(crypto, added.record)) leaks.push(f);
-      writer.add(added.record);
+      for (const f of scanRecord(crypto, added.record)) {
+        leaks.push(f);
+        if (f.severity === "high" && !opts.allowSecrets) refusingSecrets = true;
+      }
+      // Once the export will be refused for a secret, nothing more goes to the spool: a run killed
+      // before the refusal must not leave secrets on disk (every event is still scanned and listed).
+      if (!refusingSecrets) writer.add(added.record);
     }
-    progress.finish();
     if (problemCount > 0) {
       const details = problems.map((p) => `${logName}:${p.line}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
       if (problemCount > problems.length) details.push(`... and ${problemCount - problems.length} more`);
@@ -155,7 +160,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
  * either. Credentials (severity high) refuse the export, masked, unless --allow-secrets; personal
  * data (e-mail, card numbers, IBANs) is reported and does not block. Returns what was reported.
  */
-function refuseSecrets(ctx: CommandContext, logName: string, leaks: LeakFinding[], allowSecrets: boolean | undefined): LeakFinding[] {
+function refuseSecrets(ctx: CommandContext, logName: string, leaks: LeakFinding[], allowSecrets: boolean | undefined): void {
   const secrets = leaks.filter((f) => f.severity === "high");
   if (secrets.length > 0 && !allowSecrets) {
     const details = secrets.slice(0, MAX_LISTED).map(describeLeak);
@@ -163,5 +168,4 @@ function refuseSecrets(ctx: CommandContext, logName: string, leaks: LeakFinding[
     throw new CliError(ExitCode.invalid, `${logName}: ${secrets.length} secret(s) in the events; nothing was written. Remove them from the log, or give --allow-secrets to export them anyway`, details);
   }
   for (const f of leaks) warn(ctx, `${f.severity === "high" ? "secret exported (--allow-secrets)" : "personal data"}: ${describeLeak(f)}`);
-  return leaks;
 }

@@ -49,9 +49,9 @@ export function blankLineProblem(line: number): Finding {
  * parse problem located at that seq. Shared by {@link JsonlBundleParser} and the verifier's worker
  * threads (src/io/verify-worker.ts), so both report a bad line identically.
  */
-export function parseRecordLine(text: string, line: number, index: number): { record: JsonValue; index: number } | { problem: Finding } {
+export function parseRecordLine(text: string, line: number, index: number): { record: JsonValue } | { problem: Finding } {
   try {
-    return { record: parseJson(text, { lineOffset: line - 1 }), index };
+    return { record: parseJson(text, { lineOffset: line - 1 }) };
   } catch (e) {
     const f = parseProblem(e, line);
     f.pointer = "/events/" + index + (f.pointer ?? "");
@@ -79,9 +79,10 @@ export class JsonlBundleParser {
       this.sink.problem(blankLineProblem(line));
       return;
     }
-    const r = parseRecordLine(text, line, this.index++);
+    const index = this.index++;
+    const r = parseRecordLine(text, line, index);
     if ("problem" in r) this.sink.problem(r.problem);
-    else this.sink.record(r.record, r.index, line);
+    else this.sink.record(r.record, index, line);
   }
 
   end(): void {

@@ -153,7 +153,7 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
       if (s !== undefined) salts.delete(p);
       return s;
     },
-    redacted: (p) => (redacted.size === 0 ? undefined : redacted.get(p)),
+    redacted: (p) => redacted.get(p),
     missingSalt: (p) => missing.push(p),
   });
   for (const p of missing) {
