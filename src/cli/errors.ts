@@ -1,4 +1,5 @@
-import type { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "./exit-codes.js";
+import { IoError, type IoErrorKind } from "../io/errors.js";
 
 /**
  * A refusal meant for a person: one line, no stack trace, and the exit code DESIGN §8 names.
@@ -15,4 +16,23 @@ export class CliError extends Error {
     super(message);
     this.name = "CliError";
   }
+}
+
+const EXIT_OF_IO_ERROR: Readonly<Record<IoErrorKind, ExitCode>> = {
+  notFound: ExitCode.noInput,
+  unreadable: ExitCode.noInput,
+  readFailed: ExitCode.ioError,
+  cannotCreate: ExitCode.cannotCreate,
+  writeFailed: ExitCode.cannotCreate,
+  updateFailed: ExitCode.ioError,
+  badData: ExitCode.dataError,
+};
+
+/**
+ * The one place where a lower layer's typed error becomes the CLI's (message and exit code);
+ * anything else is returned as it is (a bug, reported as an internal error by main).
+ */
+export function toCliError(e: unknown): unknown {
+  if (e instanceof IoError) return new CliError(EXIT_OF_IO_ERROR[e.kind], e.message);
+  return e;
 }

@@ -11,7 +11,7 @@ import { decodeUtf8Strict } from "../core/encoding/utf8.js";
 import type { JsonValue } from "../core/json/value.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
-import { ioErrorToCliError } from "../io/files.js";
+import { readError } from "../io/files.js";
 
 export const SIGNING_KEY_ENV = "IMLADRI_SIGNING_KEY";
 
@@ -21,7 +21,7 @@ export function assertPrivateFileMode(file: string): void {
   try {
     mode = fs.statSync(file).mode;
   } catch (e) {
-    throw ioErrorToCliError(e, file, "key file");
+    throw readError(e, file, "key file");
   }
   if (process.platform !== "win32" && (mode & 0o077) !== 0) {
     throw new CliError(
@@ -46,7 +46,7 @@ function readKeyFile(file: string): string | undefined {
   try {
     return decodeUtf8Strict(fs.readFileSync(file));
   } catch (e) {
-    throw ioErrorToCliError(e, file, "key file");
+    throw readError(e, file, "key file");
   }
 }
 

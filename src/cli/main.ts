@@ -3,7 +3,7 @@
  * file under commands/ and imports what it needs lazily, so `--version` and small runs start fast.
  */
 import { Command, CommanderError } from "commander";
-import { CliError } from "./errors.js";
+import { CliError, toCliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 import { colorEnabled, makeChalk } from "./output.js";
 import { registerProofCommands } from "./commands/proof.js";
@@ -75,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(e: unknown, argv: string[]): number {
+function reportError(thrown: unknown, argv: string[]): number {
+  const e = toCliError(thrown);
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
     // Commander already printed its one-line message.

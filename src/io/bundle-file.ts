@@ -13,9 +13,8 @@ import type { BundleFormat } from "../core/bundle/serialize.js";
 import type { BundleHeader, EventRecord } from "../core/bundle/types.js";
 import { canonicalize } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
-import { CliError } from "../cli/errors.js";
-import { ExitCode } from "../cli/exit-codes.js";
-import { assertWritable, cannotWrite, readInputBytes, ioErrorToCliError, writeFileAtomic, type WriteOptions } from "./files.js";
+import { IoError, sysCodeOf } from "./errors.js";
+import { assertWritable, cannotWrite, readInputBytes, readError, writeFileAtomic, type WriteOptions } from "./files.js";
 import { lineErrorMessage, peekFirstLine, readLines } from "./lines.js";
 
 /** V8 cannot hold a string much over 512 MB; well before that, the document form is refused. */
@@ -32,7 +31,7 @@ export function readBundleFile(file: string, sink: BundleSink): "json" | "jsonl"
     if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     size = st.size;
   } catch (e) {
-    throw ioErrorToCliError(e, file, "bundle");
+    throw readError(e, file, "bundle");
   }
   const first = peekFirstLine(file, MAX_HEADER_LINE);
   const header = first && "text" in first ? jsonlHeaderOf(first.text) : undefined;
@@ -48,8 +47,9 @@ export function readBundleFile(file: string, sink: BundleSink): "json" | "jsonl"
     return "jsonl";
   }
   if (size > MAX_DOCUMENT_BYTES) {
-    throw new CliError(
-      ExitCode.dataError,
+    throw new IoError(
+      "badData",
+      file,
       `${file}: ${Math.round(size / 1048576)} MB is too large for the one-document form; export it with --format jsonl, which streams`,
     );
   }
@@ -83,7 +83,7 @@ export class RereadableBundle {
       fs.writeFileSync(copy, bytes, { mode: 0o600, flag: "wx" });
     } catch (e) {
       fs.rmSync(copy, { force: true });
-      throw new CliError(ExitCode.cannotCreate, `cannot keep a copy of the bundle read from stdin in ${os.tmpdir()} (${(e as NodeJS.ErrnoException)?.code ?? String(e)})`);
+      throw new IoError("writeFailed", "-", `cannot keep a copy of the bundle read from stdin in ${os.tmpdir()} (${sysCodeOf(e)})`, (e as NodeJS.ErrnoException)?.code);
     }
     return new RereadableBundle(copy, identityOf(copy, file), true);
   }
@@ -108,7 +108,7 @@ function identityOf(file: string, name: string): string {
     const st = fs.statSync(file, { bigint: true });
     return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(":");
   } catch (e) {
-    throw ioErrorToCliError(e, name, "bundle");
+    throw readError(e, name, "bundle");
   }
 }
 

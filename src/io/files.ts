@@ -5,8 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import { CliError } from "../cli/errors.js";
-import { ExitCode } from "../cli/exit-codes.js";
+import { IoError, sysCodeOf } from "./errors.js";
 
 /** Reads a whole input file (or stdin for "-") as bytes. */
 export function readInputBytes(file: string, what = "input"): Uint8Array {
@@ -14,16 +13,18 @@ export function readInputBytes(file: string, what = "input"): Uint8Array {
     if (file === "-") return fs.readFileSync(0);
     return fs.readFileSync(file);
   } catch (e) {
-    throw ioErrorToCliError(e, file, what);
+    throw readError(e, file, what);
   }
 }
 
-export function ioErrorToCliError(e: unknown, file: string, what: string): CliError {
+/** The typed error for a failed read of `file`, from the system's error. */
+export function readError(e: unknown, file: string, what: string): IoError {
+  if (e instanceof IoError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === "ENOENT") return new CliError(ExitCode.noInput, `${file}: ${what} not found`);
-  if (code === "EISDIR") return new CliError(ExitCode.noInput, `${file}: is a folder, expected a ${what} file`);
-  if (code === "EACCES" || code === "EPERM") return new CliError(ExitCode.noInput, `${file}: permission denied reading the ${what}`);
-  return new CliError(ExitCode.ioError, `${file}: cannot read the ${what} (${code ?? String(e)})`);
+  if (code === "ENOENT") return new IoError("notFound", file, `${file}: ${what} not found`, code);
+  if (code === "EISDIR") return new IoError("unreadable", file, `${file}: is a folder, expected a ${what} file`, code);
+  if (code === "EACCES" || code === "EPERM") return new IoError("unreadable", file, `${file}: permission denied reading the ${what}`, code);
+  return new IoError("readFailed", file, `${file}: cannot read the ${what} (${sysCodeOf(e)})`, code);
 }
 
 export interface WriteOptions {
@@ -36,14 +37,15 @@ export interface WriteOptions {
 /** Refuses early (exit 73) when the output exists and --force was not given. */
 export function assertWritable(file: string, options: WriteOptions = {}): void {
   if (!options.force && fs.existsSync(file)) {
-    throw new CliError(
-      ExitCode.cannotCreate,
+    throw new IoError(
+      "cannotCreate",
+      file,
       `${file}: already exists; refusing to overwrite the ${options.what ?? "output"} (use --force to replace it)`,
     );
   }
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) {
-    throw new CliError(ExitCode.cannotCreate, `${file}: folder ${dir} does not exist`);
+    throw new IoError("cannotCreate", file, `${file}: folder ${dir} does not exist`);
   }
 }
 
@@ -73,18 +75,19 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
-    if (e instanceof CliError) throw e;
+    if (e instanceof IoError) throw e;
     const code = (e as NodeJS.ErrnoException)?.code;
     if (code === "EEXIST") {
-      throw new CliError(ExitCode.cannotCreate, `${file}: already exists; refusing to overwrite (use --force to replace it)`);
+      throw new IoError("cannotCreate", file, `${file}: already exists; refusing to overwrite (use --force to replace it)`, code);
     }
     throw cannotWrite(file, options, e);
   }
 }
 
-/** Exit 73 for an output that cannot be written, naming the file and the system's error code. */
-export function cannotWrite(file: string, options: WriteOptions, e: unknown): CliError {
-  return new CliError(ExitCode.cannotCreate, `${file}: cannot write the ${options.what ?? "output"} (${(e as NodeJS.ErrnoException)?.code ?? String(e)})`);
+/** The error for an output that cannot be written (exit 73), naming the file and the system's error code. */
+export function cannotWrite(file: string, options: WriteOptions, e: unknown): IoError {
+  if (e instanceof IoError) return e;
+  return new IoError("writeFailed", file, `${file}: cannot write the ${options.what ?? "output"} (${sysCodeOf(e)})`, (e as NodeJS.ErrnoException)?.code);
 }
 
 function fsyncDir(dir: string): void {
@@ -120,8 +123,7 @@ export function appendLineDurable(file: string, line: string): void {
     fs.writeSync(fd, prefix + line + "\n");
     fs.fsyncSync(fd);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException)?.code;
-    throw new CliError(ExitCode.ioError, `${file}: cannot append to the log (${code ?? String(e)})`);
+    throw new IoError("updateFailed", file, `${file}: cannot append to the log (${sysCodeOf(e)})`, (e as NodeJS.ErrnoException)?.code);
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { decodeUtf8Strict } from "../core/encoding/utf8.js";
-import { ioErrorToCliError } from "./files.js";
+import { readError } from "./files.js";
 
 export type Line = { line: number; text: string } | { line: number; error: "invalid-utf8" | "bom" };
 
@@ -17,7 +17,7 @@ export function* readLines(file: string, what = "input"): Generator<Line> {
     fd = file === "-" ? 0 : fs.openSync(file, "r");
     if (file !== "-" && fs.fstatSync(fd).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
   } catch (e) {
-    throw ioErrorToCliError(e, file, what);
+    throw readError(e, file, what);
   }
   const buf = Buffer.allocUnsafe(CHUNK);
   // Pieces of a line that spans chunks, joined once when its LF arrives (never re-copied per chunk).
@@ -32,7 +32,7 @@ export function* readLines(file: string, what = "input"): Generator<Line> {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
         if ((e as NodeJS.ErrnoException).code === "EOF") n = 0;
-        else throw ioErrorToCliError(e, file, what);
+        else throw readError(e, file, what);
       }
       if (n === 0) break;
       const data = buf.subarray(0, n);
@@ -64,7 +64,7 @@ export function peekFirstLine(file: string, limit: number, what = "bundle"): Lin
     fd = fs.openSync(file, "r");
   } catch (e) {
     // stat succeeds on a file that cannot be read (mode 000): this is where that shows.
-    throw ioErrorToCliError(e, file, what);
+    throw readError(e, file, what);
   }
   try {
     const pieces: Buffer[] = [];

@@ -20,7 +20,7 @@ import type { JsonObject } from "../core/json/value.js";
 import type { ExaminedRecordSink } from "../core/verify/steps/examine.js";
 import type { Finding } from "../core/verify/finding.js";
 import { MAX_HEADER_LINE, readBundleFile } from "./bundle-file.js";
-import { ioErrorToCliError } from "./files.js";
+import { readError } from "./files.js";
 import { lineErrorMessage, peekFirstLine } from "./lines.js";
 import { LINE_FIELDS, unpackReply, type BatchReply, type BatchRequest, type LineOutcome, type WorkerInit } from "./verify-batch.js";
 
@@ -117,7 +117,7 @@ export async function readJsonlBundleParallel(file: string, header: JsonObject, 
     try {
       fd = fs.openSync(file, "r");
     } catch (e) {
-      throw ioErrorToCliError(e, file, "bundle");
+      throw readError(e, file, "bundle");
     }
     const planner = new LinePlanner();
     const waiting: Batch[] = [];
@@ -226,7 +226,7 @@ function* chunksAtLf(fd: number, file: string, chunkBytes: number): Generator<Ui
       try {
         n = fs.readSync(fd, buf, filled, buf.length - filled, null);
       } catch (e) {
-        throw ioErrorToCliError(e, file, "bundle");
+        throw readError(e, file, "bundle");
       }
       if (n === 0) {
         eof = true;

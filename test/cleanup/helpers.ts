@@ -6,6 +6,7 @@ import { parseJsonBytes } from "../../src/core/json/parse.js";
 import type { JsonObject } from "../../src/core/json/value.js";
 import { validateEvent } from "../../src/core/schema/validate.js";
 import { runCleanup, type CleanupHooks, type CleanupOutcome, type CleanupRequest } from "../../src/cleanup/run.js";
+import { toCliError } from "../../src/cli/errors.js";
 
 export const ACTOR = { tenant: "acme", agent: "workflow-bot" };
 
@@ -102,7 +103,8 @@ export function cleanup(dir: string, over: Partial<CleanupRequest> = {}, hooks: 
 export async function failure(p: Promise<unknown>): Promise<{ exitCode: number; message: string; details: readonly string[] }> {
   try {
     await p;
-  } catch (e) {
+  } catch (thrown) {
+    const e = toCliError(thrown);
     const err = e as { exitCode?: number; message: string; details?: readonly string[] };
     if (typeof err.exitCode === "number") return { exitCode: err.exitCode, message: err.message, details: err.details ?? [] };
     throw e;

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RereadableBundle } from "../../src/io/bundle-file.js";
-import { CliError } from "../../src/cli/errors.js";
+import { CliError, toCliError } from "../../src/cli/errors.js";
+import { IoError } from "../../src/io/errors.js";
 import { tempDir } from "../support/cli.js";
 
 describe("RereadableBundle", () => {
@@ -37,12 +38,13 @@ describe("RereadableBundle", () => {
 
   it("a missing file is refused as missing input (exit 66)", () => {
     const missing = path.join(tempDir("imladri-reread-"), "nope.jsonl");
-    expect(() => RereadableBundle.open(missing)).toThrow(CliError);
+    expect(() => RereadableBundle.open(missing)).toThrow(IoError);
     try {
       RereadableBundle.open(missing);
     } catch (e) {
-      expect((e as CliError).exitCode).toBe(66);
-      expect((e as CliError).message).toBe(`${missing}: bundle not found`);
+      expect((e as IoError).kind).toBe("notFound");
+      expect((toCliError(e) as CliError).exitCode).toBe(66);
+      expect((e as IoError).message).toBe(`${missing}: bundle not found`);
     }
   });
 });

@@ -2,7 +2,7 @@
 import type { ChalkInstance } from "chalk";
 import type { DerivedKey } from "../../core/keyring/types.js";
 import type { Finding } from "../../core/verify/finding.js";
-import { CliError } from "../errors.js";
+import { CliError, toCliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 
 /** A change the replay refuses (e.g. retiring a key that is not active): nothing is written. */
@@ -22,7 +22,8 @@ export function refuseUnwritable(findings: readonly Finding[]): never {
 export function orphanKeyNote(keyFile: string, write: () => void): void {
   try {
     write();
-  } catch (e) {
+  } catch (thrown) {
+    const e = toCliError(thrown);
     if (e instanceof CliError) {
       throw new CliError(e.exitCode, e.message, [...e.details, `the new private key ${keyFile} was written but is not in the keyring: delete it before trying again`]);
     }

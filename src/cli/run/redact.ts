@@ -32,7 +32,8 @@ import { formatTimestamp } from "../../core/time.js";
 import { assertWritable, readInputBytes } from "../../io/files.js";
 import { BundleFileWriter, readBundleFile, RereadableBundle } from "../../io/bundle-file.js";
 import { checkConsistentBundle, type CheckedBundle } from "../bundle-input.js";
-import { CliError } from "../errors.js";
+import { CliError, toCliError } from "../errors.js";
+import { IoError } from "../../io/errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
 import { printJson, printLine } from "../output.js";
@@ -116,7 +117,7 @@ function redactFile(
       readBundleFile(input.path, withProgress(pass.sink(dryRunText ? (p, r) => printPlanLine(ctx, p, r) : undefined), progress));
     } catch (e) {
       // Records that changed after the check can be anything: say so rather than how they broke.
-      if (!(e instanceof CliError) && !input.unchanged()) throw changed();
+      if (!(e instanceof CliError || e instanceof IoError) && !input.unchanged()) throw changed();
       throw e;
     } finally {
       progress.finish();
@@ -277,7 +278,8 @@ function printDryRunEnd(ctx: CommandContext, settled: SettledFindings, howToFix:
 function namingStdin<T>(bundle: string, input: RereadableBundle, f: () => T): T {
   try {
     return f();
-  } catch (e) {
+  } catch (thrown) {
+    const e = toCliError(thrown);
     if (bundle === "-" && e instanceof CliError && e.message.includes(input.path)) {
       throw new CliError(e.exitCode, e.message.split(input.path).join("<stdin>"), e.details);
     }
@@ -294,7 +296,7 @@ function loadPolicy(spec: string): Policy {
     doc = parseJsonBytes(readInputBytes(spec, "policy"));
   } catch (e) {
     if (e instanceof JsonSyntaxError) throw new CliError(ExitCode.dataError, `${spec}:${e.line}:${e.column}: not strict JSON: ${e.message}`);
-    if (e instanceof CliError && e.exitCode === ExitCode.noInput && !spec.includes("/") && !spec.endsWith(".json")) {
+    if (e instanceof IoError && e.kind === "notFound" && !spec.includes("/") && !spec.endsWith(".json")) {
       throw new CliError(ExitCode.usage, `--policy ${JSON.stringify(spec)}: not a built-in policy (${Object.keys(BUILT_IN_POLICIES).join(", ")}) nor a file`);
     }
     throw e;
