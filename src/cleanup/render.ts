@@ -3,19 +3,13 @@
  * `--json` document holding the same facts. Pure string building; the CLI writes them.
  */
 import type { ChalkInstance } from "chalk";
+import { printable } from "../core/text/printable.js";
+
+export { printable };
 import { formatAge, type PlanRow } from "./plan.js";
 import type { AttemptRecord, CleanupOutcome, Prepared, RowResult } from "./run.js";
 
 export const REPORT_FORMAT = "imladri.cleanup-report/v1";
-
-/**
- * A value from the log made safe to print on a terminal: control characters (an id holding
- * `ESC[2J` could rewrite the screen the operator is reading) and bidirectional overrides (which
- * can make `pod-a` look like another id) are shown as `\u` escapes.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
 
 function actionText(row: PlanRow): string {
   if (row.action === "skip") return `skip: ${printable(row.reason ?? "")}`;

@@ -7,7 +7,7 @@ import type { BundleFormat } from "../../core/bundle/serialize.js";
 import { proofIdentity, type Issuer, type Statement } from "../../core/statement/statement.js";
 import { formatTimestamp } from "../../core/time.js";
 import { assertWritable } from "../../io/files.js";
-import { BundleFileWriter } from "../../io/bundle-file.js";
+import { BundleFileWriter } from "../../io/bundle-writer.js";
 import { lineErrorMessage, readLines } from "../../io/lines.js";
 import { startProgress } from "../progress.js";
 import { CliError } from "../errors.js";

@@ -30,7 +30,8 @@ import { applyPolicyToRecord, extendPolicy, FindingSettler, RuleSpecError, type 
 import { proofIdentity, statementDigest } from "../../core/statement/statement.js";
 import { formatTimestamp } from "../../core/time.js";
 import { assertWritable, readInputBytes } from "../../io/files.js";
-import { BundleFileWriter, readBundleFile, RereadableBundle } from "../../io/bundle-file.js";
+import { readBundleFile, RereadableBundle } from "../../io/bundle-file.js";
+import { BundleFileWriter } from "../../io/bundle-writer.js";
 import { checkConsistentBundle, type CheckedBundle } from "../bundle-input.js";
 import { CliError, toCliError } from "../errors.js";
 import { IoError } from "../../io/errors.js";
