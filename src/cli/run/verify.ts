@@ -3,6 +3,7 @@ import { TrustStore } from "../../core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../../core/verify/verifier.js";
 import { verdictExitCode, type Finding } from "../../core/verify/finding.js";
 import { isEvidenceCheck, EVIDENCE_CHECKS, type EvidenceCheck } from "../../core/verify/steps/evidence.js";
+import { describeHidden } from "../../core/redact/hidden.js";
 import type { Statement } from "../../core/statement/statement.js";
 import { readBundleFileForVerify, type ThreadsOption } from "../../io/parallel-verify.js";
 import type { ExaminedRecordSink } from "../../core/verify/steps/examine.js";
@@ -102,7 +103,7 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
   if (r.identity) printLine(`  identity    ${r.identity}`);
   if (r.chain !== undefined) printLine(`  chain       ${r.chain}, ${r.length} events (${r.kind ?? "?"} bundle, ${r.form ?? "?"})`);
   if (r.kind === "share") {
-    printLine(`  hidden      ${e.elided} of ${e.total} events elided, ${e.redactedFields} fields redacted in ${e.partial} events`);
+    printLine(`  hidden      ${describeHidden({ ...e, events: e.total })}`);
     const redactors = r.redactorSignatures ?? [];
     const shown = redactors.map((s) => `${s.kid ?? "?"} (${s.status === "valid" ? `valid, ${s.source}` : s.status})`);
     printLine(`  redactor    ${shown.length ? shown.join(", ") : c.dim("unsigned redaction")} ${c.dim("(never counted toward --min-signatures)")}`);

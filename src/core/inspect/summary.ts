@@ -9,6 +9,7 @@ import { destroyCounts, eventFacts, resourceKey } from "../events/facts.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import { KNOWN_EVENT_TYPES } from "../schema/validate.js";
 import type { Finding } from "../verify/finding.js";
+import { countRedacted } from "../redact/hidden.js";
 
 /** Shown wherever a share hides a value. */
 export const REDACTED = "[redacted]";
@@ -40,6 +41,8 @@ export interface Summary {
   partial: number;
   elided: number;
   redactedFields: number;
+  /** Records with at least one redacted pointer (core/redact/hidden.ts: not the partial count). */
+  redactedEvents: number;
   firstTs?: string;
   lastTs?: string;
   actors: { tenant: string; agent: string; events: number }[];
@@ -48,10 +51,23 @@ export interface Summary {
   redactedUsers: number;
   byType: Record<string, number>;
   decisions: Record<string, number>;
+  /** In seq order; only the first `keep` when the Summarizer was given a cap. */
   blocked: BlockedAction[];
+  /** Every blocked action, kept or not. */
+  blockedCount: number;
   resources: ResourceLine[];
   unknownTypes: string[];
+  /** Only the first `keep` when the Summarizer was given a cap. */
   problems: Finding[];
+  problemCount: number;
+}
+
+export interface SummarizerOptions {
+  /**
+   * Keep at most this many blocked actions and problems, counting the rest (a person reads a
+   * screenful: ./lists.ts). Without it, everything is kept (`--json`, the page's "show all").
+   */
+  keep?: number;
 }
 
 function show(v: string | undefined, redactedHere: boolean): string {
@@ -60,13 +76,21 @@ function show(v: string | undefined, redactedHere: boolean): string {
 
 export class Summarizer implements BundleSink {
   private s: Summary = {
-    records: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0,
-    actors: [], users: 0, redactedUsers: 0, byType: {}, decisions: {}, blocked: [], resources: [], unknownTypes: [], problems: [],
+    records: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0, redactedEvents: 0,
+    actors: [], users: 0, redactedUsers: 0, byType: {}, decisions: {}, blocked: [], blockedCount: 0, resources: [], unknownTypes: [], problems: [], problemCount: 0,
   };
+  private readonly keep: number;
+  // Keyed by data: Maps, never plain objects (a type named "constructor" is a type like any other).
+  private byType = new Map<string, number>();
+  private decisions = new Map<string, number>();
   private actors = new Map<string, { tenant: string; agent: string; events: number }>();
   private users = new Set<string>();
   private resources = new Map<string, ResourceLine>();
   private unknown = new Set<string>();
+
+  constructor(options: SummarizerOptions = {}) {
+    this.keep = options.keep ?? Infinity;
+  }
 
   header(header: JsonObject): void {
     if (typeof header.kind === "string") this.s.kind = header.kind;
@@ -87,7 +111,7 @@ export class Summarizer implements BundleSink {
     const event = record.event;
     if (!isJsonObject(event)) return;
     const redacted = form === "partial" && isJsonObject(record.redacted) ? Object.keys(record.redacted) : [];
-    this.s.redactedFields += redacted.length;
+    countRedacted(this.s, redacted.length);
     const isRedacted = (p: string) => redacted.some((r) => r === p || p.startsWith(r + "/"));
     const f = eventFacts(event);
     if (f.ts) {
@@ -95,7 +119,7 @@ export class Summarizer implements BundleSink {
       if (!this.s.lastTs || f.ts > this.s.lastTs) this.s.lastTs = f.ts;
     }
     const type = show(f.type, isRedacted("/type"));
-    this.s.byType[type] = (this.s.byType[type] ?? 0) + 1;
+    this.byType.set(type, (this.byType.get(type) ?? 0) + 1);
     if (f.type && !KNOWN_EVENT_TYPES.includes(f.type)) this.unknown.add(f.type);
     const tenant = show(f.tenant, isRedacted("/actor/tenant"));
     const agent = show(f.agent, isRedacted("/actor/agent"));
@@ -107,8 +131,8 @@ export class Summarizer implements BundleSink {
     else if (isRedacted("/actor/user")) this.s.redactedUsers++;
     if (f.type === "tool.call") {
       const outcome = show(f.outcome, isRedacted("/decision/outcome"));
-      this.s.decisions[outcome] = (this.s.decisions[outcome] ?? 0) + 1;
-      if (f.outcome === "blocked") {
+      this.decisions.set(outcome, (this.decisions.get(outcome) ?? 0) + 1);
+      if (f.outcome === "blocked" && this.s.blockedCount++ < this.keep) {
         const b: BlockedAction = { seq: index, tool: show(f.tool, isRedacted("/tool/name")), reason: show(f.reason, isRedacted("/decision/reason")) };
         if (f.ts) b.ts = f.ts;
         if (f.policy) b.policy = f.policy;
@@ -134,7 +158,7 @@ export class Summarizer implements BundleSink {
   }
 
   problem(finding: Finding): void {
-    this.s.problems.push(finding);
+    if (this.s.problemCount++ < this.keep) this.s.problems.push(finding);
   }
 
   end(): void {}
@@ -142,6 +166,9 @@ export class Summarizer implements BundleSink {
   result(): Summary {
     return {
       ...this.s,
+      // Own data properties even for "__proto__" (Object.fromEntries defines, never assigns).
+      byType: Object.fromEntries(this.byType),
+      decisions: Object.fromEntries(this.decisions),
       actors: [...this.actors.values()],
       users: this.users.size,
       resources: [...this.resources.values()],

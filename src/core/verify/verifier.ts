@@ -23,6 +23,7 @@ import { examineRecord, type EventSchemaOutcome, type ExaminedRecordSink, type R
 import { checkSignatures, type SignatureOutcome } from "./steps/signatures.js";
 import { checkRedactionBlock } from "./steps/redaction.js";
 import { RecordsDigest } from "../redact/block.js";
+import { countRedacted } from "../redact/hidden.js";
 import { EvidenceCollector, type EvidenceCheck } from "./steps/evidence.js";
 
 export interface VerifyOptions {
@@ -45,7 +46,8 @@ export interface VerificationReport {
   form?: "json" | "jsonl";
   chain?: string;
   length?: number;
-  events: { total: number; disclosed: number; partial: number; elided: number; redactedFields: number };
+  /** `redactedEvents`: records with at least one redacted pointer (core/redact/hidden.ts). */
+  events: { total: number; disclosed: number; partial: number; elided: number; redactedFields: number; redactedEvents: number };
   signatures: SignatureOutcome[];
   /** A share's redactor signatures (DESIGN §6): reported, never counted toward minSignatures. */
   redactorSignatures?: SignatureOutcome[];
@@ -67,7 +69,7 @@ export class Verifier implements ExaminedRecordSink {
   private chainBroken = false;
   private sinceLink: Uint8Array | undefined;
   private readonly evidence: EvidenceCollector;
-  private readonly counts = { total: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0 };
+  private readonly counts = { total: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0, redactedEvents: 0 };
   private unknownTypes = new Map<string, number>();
   private schemaWarnings = 0;
   private report: VerificationReport | undefined;
@@ -110,7 +112,7 @@ export class Verifier implements ExaminedRecordSink {
     this.findings.push(...x.findings);
     this.counts.total++;
     if (x.form) this.counts[x.form]++;
-    this.counts.redactedFields += x.redactedCount;
+    countRedacted(this.counts, x.redactedCount);
     if (x.digest === undefined) this.chainBroken = true;
     else if (this.chain && !this.chainBroken) {
       this.chain.push(x.digest);
