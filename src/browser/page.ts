@@ -4,15 +4,18 @@
  * The verifier page's main thread: it takes the files, hands them to the worker, and draws what
  * comes back. It verifies nothing itself: every verdict, finding and timeline row comes from the
  * core running in the worker (./worker.ts). Everything read from a bundle is put on the page as
- * text (textContent), never as markup, and the CSP would refuse any script it smuggled in.
+ * text (textContent), never as markup, with control and bidi characters shown escaped (./dom.ts),
+ * and the CSP would refuse any script it smuggled in.
  */
-import type { Summary } from "../core/inspect/summary.js";
+import { describeHidden } from "../core/redact/hidden.js";
 import { appendPointer, ROOT_POINTER, type JsonPointer } from "../core/json/pointer.js";
 import { isJsonArray, isJsonObject, type JsonValue } from "../core/json/value.js";
 import type { Finding, Verdict } from "../core/verify/finding.js";
 import type { VerificationReport } from "../core/verify/verifier.js";
 import type { EvidenceCheck } from "../core/verify/steps/evidence.js";
+import { el, pointerText, setText, textNode } from "./dom.js";
 import type { KeyNote, ResultMessage, ToPage, ToWorker, TimelineRow } from "./protocol.js";
+import { drawSummary } from "./summary-view.js";
 
 /** The worker's bundled code, put here by scripts/build-page.mjs (esbuild `define`). */
 declare const __IMLADRI_WORKER_SOURCE__: string;
@@ -39,13 +42,6 @@ function $(id: string): HTMLElement {
   return el;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (className) e.className = className;
-  return e;
-}
-
 function setState(state: "idle" | "verifying" | "done" | "refused" | "failed"): void {
   document.body.dataset.state = state;
 }
@@ -67,7 +63,7 @@ function chooseBundle(files: readonly File[]): void {
   const f = files[0];
   if (!f) return;
   bundleFile = f;
-  $("bundle-name").textContent = `${f.name} (${number(f.size)} bytes)${files.length > 1 ? ` — ${files.length - 1} more file(s) ignored: one bundle at a time` : ""}`;
+  setText($("bundle-name"), `${f.name} (${number(f.size)} bytes)${files.length > 1 ? ` — ${files.length - 1} more file(s) ignored: one bundle at a time` : ""}`);
   start();
 }
 
@@ -208,10 +204,10 @@ function showProgress(phase: "reading" | "checking", done: number, total: number
   if (phase === "checking" && total !== undefined && total > 0) {
     bar.max = total;
     bar.value = Math.min(done, total);
-    $("progress-text").textContent = `Checking events: ${number(done)} of ${number(total)}`;
+    setText($("progress-text"), `Checking events: ${number(done)} of ${number(total)}`);
   } else {
     bar.removeAttribute("value");
-    $("progress-text").textContent = phase === "reading" ? "Reading the file…" : `Checking events: ${number(done)}`;
+    setText($("progress-text"), phase === "reading" ? "Reading the file…" : `Checking events: ${number(done)}`);
   }
 }
 
@@ -234,25 +230,27 @@ function showResult(msg: ResultMessage): void {
   const verdict = $("verdict");
   verdict.className = `verdict ${r.verdict}`;
   verdict.dataset.verdict = r.verdict;
-  $("verdict-word").textContent = r.verdict;
-  $("verdict-explain").textContent = `${VERDICT_TEXT[r.verdict]} (The command line would exit ${VERDICT_EXIT[r.verdict]}.)`;
+  setText($("verdict-word"), r.verdict);
+  setText($("verdict-explain"), `${VERDICT_TEXT[r.verdict]} (The command line would exit ${VERDICT_EXIT[r.verdict]}.)`);
   drawFacts(r);
   drawFindings(r.findings, FINDINGS_AT_ONCE);
-  drawSummary(msg.summary);
+  drawSummary($("summary"), msg.summary, { redactedLabel, goToSeq });
   $("inspect-note").textContent =
     r.verdict === "invalid"
       ? "This bundle is invalid: what follows is what the file says, not what was signed. Read it only to find what was changed."
       : "Read from the events, like imladri proof inspect. Only the verdict above says whether they are what was signed.";
   $("inspect-note").classList.toggle("note-error", r.verdict === "invalid");
   rowCount = msg.rows;
-  $("timeline-count").textContent = `(${number(rowCount)} records)`;
+  markedSeq = undefined;
+  setText($("page-goto-status"), "");
+  setText($("timeline-count"), `(${number(rowCount)} records)`);
   requestRows(0);
 }
 
 function addFact(list: HTMLElement, label: string, value: string | Node, mono = false): void {
   const dd = el("dd");
   if (mono) dd.className = "mono";
-  if (typeof value === "string") dd.textContent = value;
+  if (typeof value === "string") setText(dd, value);
   else dd.append(value);
   list.append(el("dt", label), dd);
 }
@@ -265,7 +263,7 @@ function drawFacts(r: VerificationReport): void {
   if (r.chain !== undefined) addFact(list, "chain", `${r.chain}, ${number(r.length ?? 0)} events (${r.kind ?? "?"} bundle, ${r.form === "jsonl" ? "JSON Lines" : "JSON"})`);
   if (r.kind === "share") {
     const e = r.events;
-    addFact(list, "hidden", `${number(e.elided)} of ${number(e.total)} events elided, ${number(e.redactedFields)} fields redacted in ${number(e.partial)} events`);
+    addFact(list, "hidden", describeHidden({ ...e, events: e.total }, number));
   }
   const sigs = el("div");
   sigs.append(el("div", `${r.validSignatures} valid by trusted keys (${r.minSignatures} required)`));
@@ -283,7 +281,7 @@ function drawFacts(r: VerificationReport): void {
 }
 
 function drawFindings(findings: readonly Finding[], limit: number): void {
-  $("findings-count").textContent = `(${number(findings.length)})`;
+  setText($("findings-count"), `(${number(findings.length)})`);
   const body = $("findings").querySelector("tbody")!;
   body.replaceChildren();
   if (findings.length === 0) {
@@ -299,49 +297,52 @@ function drawFindings(findings: readonly Finding[], limit: number): void {
     if (f.seq !== undefined) tr.dataset.seq = String(f.seq);
     const effect = el("td");
     effect.append(el("span", f.effect, `effect effect-${f.effect}`));
-    tr.append(effect, el("td", f.code, "mono"), el("td", f.seq !== undefined ? String(f.seq) : "", "num"), el("td", f.line !== undefined ? String(f.line) : "", "num"), el("td", f.pointer ?? "", "mono"), el("td", f.message));
+    // A code or pointer never breaks inside a word: codes do not wrap, pointers only before a `/`.
+    const pointer = el("td", undefined, "mono");
+    if (f.pointer) pointer.append(pointerText(f.pointer));
+    tr.append(effect, el("td", f.code, "mono code"), el("td", f.seq !== undefined ? String(f.seq) : "", "num"), el("td", f.line !== undefined ? String(f.line) : "", "num"), pointer, el("td", f.message, "message"));
     body.append(tr);
   }
   const more = $("findings-more");
   more.hidden = findings.length <= limit;
   const button = $("findings-all");
-  button.textContent = `Show all ${number(findings.length)} findings`;
+  setText(button, `Show all ${number(findings.length)} findings`);
   button.onclick = () => drawFindings(findings, findings.length);
-}
-
-function counts(m: Record<string, number>): string {
-  return Object.entries(m).sort().map(([k, n]) => `${k} ${number(n)}`).join(", ") || "-";
-}
-
-function drawSummary(s: Summary): void {
-  const list = $("summary");
-  list.replaceChildren();
-  const claimed = s.statementLength !== undefined && s.statementLength !== s.records ? ` but the statement says ${number(s.statementLength)}` : "";
-  addFact(list, "records", `${number(s.records)}${claimed}`);
-  if (s.kind === "share") addFact(list, "hidden", `${number(s.elided)} events elided, ${number(s.redactedFields)} fields ${redactedLabel} in ${number(s.partial)} events`);
-  addFact(list, "time", `${s.firstTs ?? "?"} .. ${s.lastTs ?? "?"}`);
-  addFact(list, "actors", (s.actors.map((a) => `${a.tenant}/${a.agent} (${number(a.events)})`).join(", ") || "-") + (s.users ? `; ${s.users} distinct user(s)` : ""));
-  addFact(list, "types", counts(s.byType));
-  addFact(list, "decisions", counts(s.decisions));
-  if (s.blocked.length > 0) {
-    const ul = el("ul");
-    for (const b of s.blocked) ul.append(el("li", `seq ${b.seq}${b.ts ? ` ${b.ts}` : ""}  ${b.tool}: ${b.reason}${b.policy ? ` (policy ${b.policy})` : ""}`));
-    addFact(list, "blocked", ul);
-  }
-  if (s.resources.length > 0) {
-    const ul = el("ul");
-    const stateText = { left: "left running", failed: "destroy failed", destroyed: "destroyed", "destroyed-only": "destroyed (created earlier)" } as const;
-    for (const r of s.resources) {
-      const seqs = [r.createdSeq !== undefined ? `created seq ${r.createdSeq}` : "", r.destroyedSeq !== undefined ? `destroyed seq ${r.destroyedSeq}` : ""].filter(Boolean).join(", ");
-      ul.append(el("li", `${r.kind} ${r.id}${r.provider ? ` (${r.provider})` : ""}: ${stateText[r.state]}${seqs ? ` — ${seqs}` : ""}`));
-    }
-    addFact(list, "resources", ul);
-  }
-  if (s.unknownTypes.length > 0) addFact(list, "unknown types", `${s.unknownTypes.join(", ")} (types this version does not know)`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The timeline, a page of rows at a time (the worker holds the records)
+
+// ---------------------------------------------------------------------------------------------
+// Go to a seq (the input above the timeline, and every seq in the summary): shows the row's page,
+// scrolls to the row and marks it (`tr.target`), so a blocked action or a resource is one click
+// from its event.
+
+/** The row marked by the last go-to, kept marked when its page is drawn again. */
+let markedSeq: number | undefined;
+/** Set by goToSeq until the row is on the page and scrolled to. */
+let scrollPending = false;
+
+function goToSeq(seq: number): void {
+  const status = $("page-goto-status");
+  if (!Number.isSafeInteger(seq) || seq < 0 || seq >= rowCount) {
+    setText(status, rowCount === 0 ? "no events" : `no seq ${String(seq)}: from 0 to ${number(rowCount - 1)}`);
+    return;
+  }
+  setText(status, "");
+  ($("page-goto") as HTMLInputElement).value = String(seq);
+  markedSeq = seq;
+  scrollPending = true;
+  requestRows(seq);
+}
+
+function showMarkedRow(): void {
+  if (markedSeq === undefined) return;
+  const row = $("timeline").querySelector<HTMLTableRowElement>(`tbody tr[data-seq="${markedSeq}"]`);
+  if (!row || !scrollPending) return;
+  scrollPending = false;
+  row.scrollIntoView({ block: "center" });
+}
 
 function requestRows(offset: number): void {
   pageOffset = Math.max(0, Math.min(offset, Math.max(0, rowCount - 1)));
@@ -351,12 +352,13 @@ function requestRows(offset: number): void {
 
 function drawRows(offset: number, rows: readonly TimelineRow[]): void {
   if (offset !== pageOffset) return;
-  $("page-label").textContent = rowCount === 0 ? "no events" : `seq ${number(offset)}–${number(offset + rows.length - 1)} of ${number(rowCount)}`;
+  setText($("page-label"), rowCount === 0 ? "no events" : `seq ${number(offset)}–${number(offset + rows.length - 1)} of ${number(rowCount)}`);
   ($("page-prev") as HTMLButtonElement).disabled = offset === 0;
   ($("page-next") as HTMLButtonElement).disabled = offset + ROWS_PER_PAGE >= rowCount;
   $("pager").hidden = rowCount <= ROWS_PER_PAGE;
   const body = $("timeline").querySelector("tbody")!;
   body.replaceChildren(...rows.map(drawRow));
+  showMarkedRow();
 }
 
 function drawRow(row: TimelineRow): HTMLTableRowElement {
@@ -371,6 +373,7 @@ function drawRow(row: TimelineRow): HTMLTableRowElement {
   if (row.redacted.length > 0) tags.append(el("span", `${row.redacted.length} redacted`, "tag tag-redacted"));
   if (row.form === "unreadable") tags.append(el("span", "unreadable", "tag tag-problem"));
   for (const code of row.codes) tags.append(el("span", code, row.worst === "invalid" ? "tag tag-problem" : "tag tag-note"));
+  if (row.seq === markedSeq) tr.classList.add("target");
   if (tags.childElementCount > 0) what.append(tags);
   if (row.form === "elided") {
     what.append(el("span", `The share hides this whole event; its digest ${row.digest ?? "?"} still links the chain.`));
@@ -380,7 +383,7 @@ function drawRow(row: TimelineRow): HTMLTableRowElement {
   for (const f of row.facts) {
     const span = el("span", undefined, "fact");
     span.append(el("b", `${f.label} `));
-    span.append(f.redacted && f.text === redactedLabel ? el("span", f.text, "redacted") : document.createTextNode(f.text));
+    span.append(f.redacted && f.text === redactedLabel ? el("span", f.text, "redacted") : textNode(f.text));
     what.append(span);
   }
   if (row.event !== undefined) {
@@ -413,14 +416,16 @@ function renderJson(value: JsonValue, hidden: ReadonlySet<string>): HTMLPreEleme
       if (entries.length === 0) return text(open + close);
       text(open + "\n");
       entries.forEach(([k, x], i) => {
-        text(indent + "  " + (typeof k === "string" ? JSON.stringify(k) + ": " : ""));
+        // JSON.stringify escapes C0 controls; printable() the C1 and bidi ones it leaves (./dom.ts).
+        text(indent + "  ");
+        if (typeof k === "string") pre.append(textNode(JSON.stringify(k) + ": "));
         walk(x, appendPointer(p, k), indent + "  ");
         text((i < entries.length - 1 ? "," : "") + "\n");
       });
       text(indent + close);
       return;
     }
-    text(JSON.stringify(v));
+    pre.append(textNode(JSON.stringify(v)));
   };
   walk(value, ROOT_POINTER, "");
   return pre;
@@ -452,8 +457,7 @@ function init(): void {
   $("page-next").addEventListener("click", () => requestRows(pageOffset + ROWS_PER_PAGE));
   const goto = $("page-goto") as HTMLInputElement;
   goto.addEventListener("change", () => {
-    const seq = Number(goto.value);
-    if (Number.isSafeInteger(seq) && seq >= 0) requestRows(seq);
+    if (goto.value.trim() !== "") goToSeq(Number(goto.value));
   });
 }
 
