@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { generateEvents } from "../../fixtures/generate-events.mjs";
 import { LIST_CAP } from "../../src/core/inspect/lists.js";
-import { FIXTURES, demoKey, imladri, tempDir } from "../support/cli.js";
+import { DEMO_EVENTS, FIXTURES, demoKey, imladri, tempDir } from "../support/cli.js";
 
 const DEMO = path.join(FIXTURES, "bundles/demo.json");
 const DEMO_SHARE = path.join(FIXTURES, "bundles/demo-share.json");
@@ -111,5 +111,24 @@ describe("proof inspect of a large share (issue 11, reading large shares)", () =
     const unshownRunning = running.length - shownRunning;
     expect(human[start + 1 + LIST_CAP]).toBe(`    and ${more.toLocaleString("en-US")} more${unshownRunning ? `, ${unshownRunning} of them still running` : ""} (--json for all)`);
     expect(human[start]).toContain(`${running.filter((r) => r.state === "left").length} left running`);
+  });
+});
+
+describe("proof inspect of text with control characters (issue 11)", () => {
+  it("shows each control and bidi character of the data visibly escaped, never raw", () => {
+    const dir = tempDir("imladri-inspect-controls-");
+    const key = demoKey(dir);
+    const lines = fs.readFileSync(DEMO_EVENTS, "utf8").trimEnd().split("\n");
+    const e = JSON.parse(lines[2]!);
+    e.decision.reason = "ok\u001b[2J\u001b]0;PWNED\u0007\u001b[32mverified \u009b31m \u202eevil \u2066x\u2069\ttab";
+    e.tool.name = "crm.export\u202e";
+    lines[2] = JSON.stringify(e);
+    fs.writeFileSync(path.join(dir, "events.jsonl"), lines.join("\n") + "\n");
+    const x = imladri(["proof", "export", "--log", "events.jsonl", "--key-file", key.priv, "--out", "proof.json"], { cwd: dir });
+    expect(x.code, x.stderr).toBe(0);
+    const r = imladri(["proof", "inspect", "proof.json"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("seq 2  crm.export\\u202e: ok\\u001b[2J\\u001b]0;PWNED\\u0007\\u001b[32mverified \\u009b31m \\u202eevil \\u2066x\\u2069\\u0009tab");
+    expect(r.stdout + r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   });
 });
