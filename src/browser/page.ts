@@ -311,9 +311,6 @@ function drawFindings(findings: readonly Finding[], limit: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The timeline, a page of rows at a time (the worker holds the records)
-
-// ---------------------------------------------------------------------------------------------
 // Go to a seq (the input above the timeline, and every seq in the summary): shows the row's page,
 // scrolls to the row and marks it (`tr.target`), so a blocked action or a resource is one click
 // from its event.
@@ -343,6 +340,9 @@ function showMarkedRow(): void {
   scrollPending = false;
   row.scrollIntoView({ block: "center" });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The timeline, a page of rows at a time (the worker holds the records)
 
 function requestRows(offset: number): void {
   pageOffset = Math.max(0, Math.min(offset, Math.max(0, rowCount - 1)));
