@@ -1,6 +1,6 @@
 /** `imladri proof inspect`: a readable account of the events; it never says "valid". */
 import { REDACTED, Summarizer, type Summary } from "../../core/inspect/summary.js";
-import { readBundleFile } from "../../io/bundle-file.js";
+import { readBundleFile } from "../../io/bundle-source.js";
 import { startProgress } from "../progress.js";
 import { withProgress } from "../progress-sink.js";
 import { CliError } from "../errors.js";
