@@ -5,8 +5,13 @@
  * exit code in one place (src/cli/errors.ts, `toCliError`).
  */
 
-/** A request that cannot be carried out as given (a flag combination, an --only value): exit 64. */
+/**
+ * A request that cannot be carried out as given (a flag combination, an --only value): exit 64.
+ * @example throw new CleanupRequestError("--yes only confirms --apply; without --apply nothing changes anyway");
+ */
 export class CleanupRequestError extends Error {
+  readonly code = "cleanup.request";
+
   constructor(message: string) {
     super(message);
     this.name = "CleanupRequestError";
@@ -15,6 +20,8 @@ export class CleanupRequestError extends Error {
 
 /** A configuration file that is not strict JSON or not a valid configuration: exit 65. */
 export class CleanupConfigError extends Error {
+  readonly code = "cleanup.config";
+
   constructor(
     /** The file as the user named it; already part of the message. */
     readonly file: string,

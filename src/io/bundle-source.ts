@@ -59,7 +59,16 @@ export interface BundleSource {
   close(): void;
 }
 
-/** Opens `file` ("-": stdin), reads its first line and detects its form. Throws IoError. */
+/**
+ * Opens `file` ("-": stdin), reads its first line and detects its form. Throws IoError.
+ * @example
+ * const source = openBundle("proof.jsonl");
+ * try {
+ *   source.read(verifier);
+ * } finally {
+ *   source.close();
+ * }
+ */
 export function openBundle(file: string): BundleSource {
   let fd: number;
   let size: number | undefined;
