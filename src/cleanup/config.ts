@@ -8,12 +8,11 @@
  * never a silent no-op.
  */
 import * as path from "node:path";
-import { CliError } from "../cli/errors.js";
-import { ExitCode } from "../cli/exit-codes.js";
 import { JsonSyntaxError, parseJsonBytes } from "../core/json/parse.js";
 import { isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../core/json/value.js";
 import { validateConfig as validateConfigSchema, type SchemaError } from "../core/schema/generated/validators.js";
 import { readInputBytes } from "../io/files.js";
+import { CleanupConfigError } from "./errors.js";
 
 export const DEFAULT_CONFIG_FILE = "imladri.config.json";
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -75,7 +74,7 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Reads and checks a configuration file. Throws CliError 66 (missing) or 65 (invalid). */
+/** Reads and checks a configuration file. Throws IoError (missing: exit 66) or CleanupConfigError (invalid: 65). */
 export function loadConfig(file: string): CleanupConfig {
   const bytes = readInputBytes(file, "configuration");
   let value: JsonValue;
@@ -83,8 +82,8 @@ export function loadConfig(file: string): CleanupConfig {
     value = parseJsonBytes(bytes);
   } catch (e) {
     if (e instanceof JsonSyntaxError) {
-      throw new CliError(
-        ExitCode.dataError,
+      throw new CleanupConfigError(
+        file,
         `${file}:${e.line}:${e.column}: not strict JSON: ${e.message}${e.pointer !== "" ? ` (at ${e.pointer})` : ""}`,
       );
     }
@@ -93,8 +92,8 @@ export function loadConfig(file: string): CleanupConfig {
   const result = parseConfig(value, file);
   if (!result.ok) {
     const [first, ...rest] = result.issues;
-    throw new CliError(
-      ExitCode.dataError,
+    throw new CleanupConfigError(
+      file,
       `${file}: invalid configuration: ${first ? describeIssue(first) : "refused"}`,
       rest.map(describeIssue),
     );

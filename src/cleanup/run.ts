@@ -10,14 +10,13 @@
  * done; a run killed at any point is resumed by the next one (a `started` without an outcome
  * is re-run, and providers answer `absent` for what is already gone).
  */
-import { CliError } from "../cli/errors.js";
-import { ExitCode } from "../cli/exit-codes.js";
 import { canonicalize } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
 import { validateEvent } from "../core/schema/validate.js";
 import { formatTimestamp } from "../core/time.js";
 import { appendLineDurable } from "../io/files.js";
 import { loadConfig, type CleanupConfig } from "./config.js";
+import { CleanupExit, CleanupRequestError } from "./errors.js";
 import { destroyEvent, EventIds, newRunId, type CleanupResult } from "./events.js";
 import { acquireLock } from "./lock.js";
 import { readEventLog, type EventLog, type LogProblem } from "./log.js";
@@ -103,22 +102,21 @@ export interface CleanupOutcome {
   /** Leftovers of the selected kinds still in the log at the end (apply), or in the plan. */
   remaining: number;
   warnings: LogProblem[];
-  exitCode: number;
+  exitCode: CleanupExit;
 }
 
 /** Refusals that need nothing read: checked first, so a usage error never changes anything. */
 export function checkRequest(req: CleanupRequest): Mode {
   if (req.apply && req.check) {
-    throw new CliError(ExitCode.usage, "--check reports and never acts: use it without --apply");
+    throw new CleanupRequestError("--check reports and never acts: use it without --apply");
   }
-  if (req.yes && !req.apply) throw new CliError(ExitCode.usage, "--yes only confirms --apply; without --apply nothing changes anyway");
+  if (req.yes && !req.apply) throw new CleanupRequestError("--yes only confirms --apply; without --apply nothing changes anyway");
   for (const kind of req.only) {
-    if (!KIND.test(kind)) throw new CliError(ExitCode.usage, `--only ${JSON.stringify(kind)} is not a resource kind (e.g. db.branch, file)`);
+    if (!KIND.test(kind)) throw new CleanupRequestError(`--only ${JSON.stringify(kind)} is not a resource kind (e.g. db.branch, file)`);
   }
-  if (req.apply && req.log === "-") throw new CliError(ExitCode.usage, "--apply appends to the log: give a file, not -");
+  if (req.apply && req.log === "-") throw new CleanupRequestError("--apply appends to the log: give a file, not -");
   if (req.apply && !req.yes && !req.interactive) {
-    throw new CliError(
-      ExitCode.usage,
+    throw new CleanupRequestError(
       "--apply without a terminal needs --yes to confirm; nothing was changed (run without --apply to see the plan)",
     );
   }
@@ -140,7 +138,7 @@ export async function prepareCleanup(req: CleanupRequest): Promise<Prepared> {
 
 /**
  * The whole command: plan, and with `apply` (confirmed) act. Never throws for a resource that
- * cannot be destroyed: that is a failed row and exit 1. Throws CliError for bad input.
+ * cannot be destroyed: that is a failed row and exit 1. Throws CleanupRequestError, CleanupConfigError or IoError for bad input.
  * ```ts
  * const out = await runCleanup({ log: "events.jsonl", config: "imladri.config.json", apply: false,
  *   yes: false, check: true, only: [], env: process.env, interactive: false });
@@ -157,7 +155,7 @@ export async function runCleanup(req: CleanupRequest, hooks: CleanupHooks = {}):
       ...base,
       results: [],
       remaining,
-      exitCode: prepared.mode === "check" && remaining > 0 ? ExitCode.leftovers : ExitCode.ok,
+      exitCode: prepared.mode === "check" && remaining > 0 ? CleanupExit.leftovers : CleanupExit.ok,
     };
   }
 
@@ -167,7 +165,7 @@ export async function runCleanup(req: CleanupRequest, hooks: CleanupHooks = {}):
   if (destroying.length > 0 && !req.yes) {
     const ok = hooks.confirm !== undefined && (await hooks.confirm(destroying.length, prepared));
     if (!ok) {
-      return { ...base, confirmed: false, results: [], remaining: prepared.plan.length, exitCode: ExitCode.invalid };
+      return { ...base, confirmed: false, results: [], remaining: prepared.plan.length, exitCode: CleanupExit.incomplete };
     }
   }
   if (destroying.length === 0 && recording.length === 0) {
@@ -175,7 +173,7 @@ export async function runCleanup(req: CleanupRequest, hooks: CleanupHooks = {}):
     const results: RowResult[] = prepared.plan.map((row) => ({ row, result: "skipped", error: row.reason, attempts: [] }));
     for (const r of results) hooks.onRow?.(r);
     const remaining = prepared.plan.length;
-    return { ...base, confirmed: true, results, remaining, exitCode: remaining > 0 ? ExitCode.invalid : ExitCode.ok };
+    return { ...base, confirmed: true, results, remaining, exitCode: remaining > 0 ? CleanupExit.incomplete : CleanupExit.ok };
   }
 
   const run = newRunId();
@@ -195,7 +193,7 @@ export async function runCleanup(req: CleanupRequest, hooks: CleanupHooks = {}):
     confirmed: true,
     results,
     remaining: left.length,
-    exitCode: left.length === 0 ? ExitCode.ok : ExitCode.invalid,
+    exitCode: left.length === 0 ? CleanupExit.ok : CleanupExit.incomplete,
   };
 }
 

@@ -1,15 +1,18 @@
 /**
  * Reading a bundle another command builds on (`--continue`, `--since`, redact's input), checked by
- * the verifier first so nothing downstream sees a broken one.
+ * the verifier so nothing downstream sees a broken one. Every bundle is opened through
+ * src/io/bundle-source.ts (one detection of its form, one read).
  */
 import type { CryptoProvider } from "../core/crypto/provider.js";
 import { earlierRecordOf, type EarlierRecords } from "../core/export/earlier.js";
+import type { BundleForm, BundleSink } from "../core/bundle/read.js";
+import { checkHeader } from "../core/verify/steps/header.js";
+import { examineRecord } from "../core/verify/steps/examine.js";
 import { TrustStore } from "../core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../core/verify/verifier.js";
 import type { JsonObject, JsonValue } from "../core/json/value.js";
 import { readStatement, type Statement } from "../core/statement/statement.js";
-import { readBundleFile } from "../io/bundle-file.js";
-import { bundleRecords } from "../io/bundle-records.js";
+import { openBundle, type BundleSource } from "../io/bundle-source.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -21,38 +24,68 @@ export interface CheckedBundle {
 
 /**
  * Reads a bundle through the verifier and refuses it (exit 65) unless it is internally
- * consistent. Streams (issue 6): nothing is kept but what `onRecord` keeps, so a 1M-event JSON
- * Lines bundle is checked in constant memory.
+ * consistent. Streams (issue 6): no record is kept, so a 1M-event JSON Lines bundle is checked in
+ * constant memory.
  */
-export function checkConsistentBundle(
-  crypto: CryptoProvider,
-  file: string,
-  what = "bundle",
-  onRecord?: (record: JsonValue, index: number) => void,
-): CheckedBundle {
-  // Only consistency is checked here: no key is trusted, and signatures are not the question.
-  const verifier = new Verifier({ crypto, trust: new TrustStore() });
-  let header: JsonObject | undefined;
-  readBundleFile(file, {
-    header: (h, form) => {
-      header = h;
-      verifier.header(h, form);
-    },
-    record: (r, i, line) => {
-      onRecord?.(r, i);
-      verifier.record(r, i, line);
-    },
-    problem: (f) => verifier.problem(f),
-    end: () => verifier.end(),
-  });
-  const report = verifier.result();
-  const broken = report.findings.find((f) => f.effect === "invalid");
-  const statement = header ? readStatement(header.statement).statement : undefined;
-  if (broken || !header || !statement) {
-    const where = broken ? `${broken.seq !== undefined ? ` seq ${broken.seq}` : ""}${broken.pointer ? ` at ${broken.pointer}` : ""}: ${broken.message}` : "";
-    throw new CliError(ExitCode.dataError, `${file}: the ${what} is not a consistent bundle${where}`);
+export function checkConsistentBundle(crypto: CryptoProvider, file: string, what = "bundle"): CheckedBundle {
+  const check = new ConsistencyCheck(crypto);
+  const source = openBundle(file);
+  try {
+    source.read(check.sink);
+  } finally {
+    source.close();
   }
-  return { header, statement, report };
+  return check.result(file, what);
+}
+
+/**
+ * The verifier's checks of a bundle's consistency, fed as it is read (by `checkConsistentBundle`,
+ * or by a command that does its own work in the same pass: redact, issue 14). Only consistency is
+ * checked: no key is trusted, and signatures are not the question. `header` and `record` also say
+ * whether what they were given is sound so far, for a caller that must not work on a broken part.
+ */
+export class ConsistencyCheck {
+  private readonly verifier: Verifier;
+  private seenHeader: JsonObject | undefined;
+  readonly sink: BundleSink;
+
+  constructor(private readonly crypto: CryptoProvider) {
+    const verifier = new Verifier({ crypto, trust: new TrustStore() });
+    this.verifier = verifier;
+    this.sink = {
+      header: (h, form) => void this.header(h, form),
+      record: (r, i, line) => void this.record(r, i, line),
+      problem: (f) => verifier.problem(f),
+      end: () => verifier.end(),
+    };
+  }
+
+  /** Checks the header; false when it has an `invalid` finding (the verifier's own header step, run for the answer). */
+  header(h: JsonObject, form: BundleForm): boolean {
+    this.seenHeader = h;
+    this.verifier.header(h, form);
+    return !checkHeader(h, form).findings.some((f) => f.effect === "invalid");
+  }
+
+  /** Checks record `index` as `Verifier.record` does; false when it has an `invalid` finding. */
+  record(r: JsonValue, index: number, line?: number): boolean {
+    const x = examineRecord(this.crypto, r, index, line, this.verifier.recordNeeds());
+    this.verifier.recordResult(x, index, line);
+    return !x.findings.some((f) => f.effect === "invalid");
+  }
+
+  /** After the sink's `end`: the checked bundle, or the refusal (exit 65) naming the first `invalid` finding. */
+  result(file: string, what: string): CheckedBundle {
+    const report = this.verifier.result();
+    const header = this.seenHeader;
+    const broken = report.findings.find((f) => f.effect === "invalid");
+    const statement = header ? readStatement(header.statement).statement : undefined;
+    if (broken || !header || !statement) {
+      const where = broken ? `${broken.seq !== undefined ? ` seq ${broken.seq}` : ""}${broken.pointer ? ` at ${broken.pointer}` : ""}: ${broken.message}` : "";
+      throw new CliError(ExitCode.dataError, `${file}: the ${what} is not a consistent bundle${where}`);
+    }
+    return { header, statement, report };
+  }
 }
 
 /** The earlier bundle of `proof export --continue`, open for reading in step with the new log. */
@@ -76,7 +109,11 @@ export function openBundleToContinue(crypto: CryptoProvider, file: string): Bund
   }
   const { header, statement, report } = checkConsistentBundle(crypto, file, "bundle to continue");
   if (header.kind !== "full") throw new CliError(ExitCode.dataError, `${file}: is a share; continuing a chain needs the full bundle with its seeds`);
-  const source = bundleRecords(file, report.form ?? "json");
+  // Opened again at the first record (the export may refuse before it needs one): a second
+  // opening of the file, with its own detection; a file whose form changed gives no records, and
+  // the Exporter reports it as changed.
+  let bundle: BundleSource | undefined;
+  let source: Generator<JsonValue, void, undefined> | undefined;
   let seq = 0;
   return {
     statement,
@@ -84,10 +121,17 @@ export function openBundleToContinue(crypto: CryptoProvider, file: string): Bund
       length: statement.length,
       head: statement.head,
       next: () => {
-        const r = source.next();
-        return r.done ? undefined : earlierRecordOf(crypto, r.value, seq++);
+        if (bundle === undefined) {
+          bundle = openBundle(file);
+          source = bundle.form === report.form ? bundle.records() : undefined;
+        }
+        const r = source?.next();
+        return r === undefined || r.done ? undefined : earlierRecordOf(crypto, r.value, seq++);
       },
     },
-    close: () => void source.return(),
+    close: () => {
+      void source?.return();
+      bundle?.close();
+    },
   };
 }

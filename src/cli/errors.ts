@@ -1,5 +1,6 @@
 import { ExitCode } from "./exit-codes.js";
 import { IoError, type IoErrorKind } from "../io/errors.js";
+import { CleanupConfigError, CleanupRequestError } from "../cleanup/errors.js";
 
 /**
  * A refusal meant for a person: one line, no stack trace, and the exit code DESIGN §8 names.
@@ -34,5 +35,7 @@ const EXIT_OF_IO_ERROR: Readonly<Record<IoErrorKind, ExitCode>> = {
  */
 export function toCliError(e: unknown): unknown {
   if (e instanceof IoError) return new CliError(EXIT_OF_IO_ERROR[e.kind], e.message);
+  if (e instanceof CleanupRequestError) return new CliError(ExitCode.usage, e.message);
+  if (e instanceof CleanupConfigError) return new CliError(ExitCode.dataError, e.message, e.details);
   return e;
 }

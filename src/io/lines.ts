@@ -19,75 +19,61 @@ export function* readLines(file: string, what = "input"): Generator<Line> {
   } catch (e) {
     throw readError(e, file, what);
   }
-  const buf = Buffer.allocUnsafe(CHUNK);
-  // Pieces of a line that spans chunks, joined once when its LF arrives (never re-copied per chunk).
-  let pending: Buffer[] = [];
-  let lineNo = 0;
-  let first = true;
   try {
-    for (;;) {
-      let n: number;
-      try {
-        n = fs.readSync(fd, buf, 0, CHUNK, null);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
-        if ((e as NodeJS.ErrnoException).code === "EOF") n = 0;
-        else throw readError(e, file, what);
-      }
-      if (n === 0) break;
-      const data = buf.subarray(0, n);
-      let start = 0;
-      for (;;) {
-        const nl = data.indexOf(0x0a, start);
-        if (nl < 0) break;
-        let bytes: Uint8Array = data.subarray(start, nl);
-        if (pending.length > 0) {
-          bytes = Buffer.concat([...pending, bytes]);
-          pending = [];
-        }
-        yield decodeLine(bytes, ++lineNo, first);
-        first = false;
-        start = nl + 1;
-      }
-      if (start < data.length) pending.push(Buffer.from(data.subarray(start)));
-    }
-    if (pending.length > 0) yield decodeLine(Buffer.concat(pending), ++lineNo, first);
+    yield* splitLines(readChunks(fd, file, what));
   } finally {
     if (file !== "-") fs.closeSync(fd);
   }
 }
 
-/** The first line of a file if it ends within `limit` bytes, else undefined. */
-export function peekFirstLine(file: string, limit: number, what = "bundle"): Line | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, "r");
-  } catch (e) {
-    // stat succeeds on a file that cannot be read (mode 000): this is where that shows.
-    throw readError(e, file, what);
-  }
-  try {
-    const pieces: Buffer[] = [];
-    let total = 0;
-    const buf = Buffer.allocUnsafe(64 * 1024);
-    while (total < limit) {
-      const n = fs.readSync(fd, buf, 0, buf.length, total);
-      if (n === 0) return pieces.length === 0 ? undefined : decodeLine(Buffer.concat(pieces), 1, true);
-      const nl = buf.subarray(0, n).indexOf(0x0a);
-      if (nl >= 0) {
-        pieces.push(Buffer.from(buf.subarray(0, nl)));
-        return decodeLine(Buffer.concat(pieces), 1, true);
-      }
-      pieces.push(Buffer.from(buf.subarray(0, n)));
-      total += n;
+/**
+ * The bytes of `fd` from where it stands, a chunk at a time. The chunks share one buffer: each is
+ * valid only until the next is asked for (copy what must outlive it).
+ */
+export function* readChunks(fd: number, file: string, what: string): Generator<Uint8Array> {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, CHUNK, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
+      if ((e as NodeJS.ErrnoException).code === "EOF") n = 0;
+      else throw readError(e, file, what);
     }
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
+    if (n === 0) return;
+    yield buf.subarray(0, n);
   }
 }
 
-function decodeLine(bytes: Uint8Array, line: number, first: boolean): Line {
+/**
+ * Cuts chunks into lines, numbered after `linesBefore` (a reader that took the first line itself
+ * passes 1; only line 1 may be refused for a byte-order mark).
+ */
+export function* splitLines(chunks: Iterable<Uint8Array>, linesBefore = 0): Generator<Line> {
+  // Pieces of a line that spans chunks, joined once when its LF arrives (never re-copied per chunk).
+  let pending: Buffer[] = [];
+  let lineNo = linesBefore;
+  for (const data of chunks) {
+    let start = 0;
+    for (;;) {
+      const nl = data.indexOf(0x0a, start);
+      if (nl < 0) break;
+      let bytes: Uint8Array = data.subarray(start, nl);
+      if (pending.length > 0) {
+        bytes = Buffer.concat([...pending, bytes]);
+        pending = [];
+      }
+      ++lineNo;
+      yield decodeLine(bytes, lineNo, lineNo === 1);
+      start = nl + 1;
+    }
+    if (start < data.length) pending.push(Buffer.from(data.subarray(start)));
+  }
+  if (pending.length > 0) yield decodeLine(Buffer.concat(pending), ++lineNo, lineNo === 1);
+}
+
+export function decodeLine(bytes: Uint8Array, line: number, first: boolean): Line {
   if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { line, error: "bom" };
   const text = decodeUtf8Strict(bytes);
   return text === undefined ? { line, error: "invalid-utf8" } : { line, text };

@@ -1,11 +1,13 @@
 /**
  * `proof verify` of a large JSON Lines bundle on worker threads (issue 6; docs/performance.md
- * "Worker threads"). The main thread reads the file in chunks cut at LF, decides for every line
+ * "Worker threads"). The bundle is opened once (src/io/bundle-source.ts: the form is detected and
+ * the header read there); the main thread then reads the records' byte range in chunks cut at LF,
+ * decides for every line
  * what the single-thread reader would (header, invalid UTF-8, blank, or record number `seq`), and
  * sends the record lines to the workers (src/io/verify-worker.ts), which parse and examine them
  * exactly as the single-thread path does. The main thread folds the outcomes into the Verifier
  * strictly in file order, with its own problems (bad UTF-8, blank lines) where they occur: the
- * findings, counts, chain and verdict are those of `readBundleFile` into `Verifier`, finding for
+ * findings, counts, chain and verdict are those of the source's `read` into `Verifier`, finding for
  * finding (test/perf/parallel-verify.test.ts compares them on good and tampered bundles).
  *
  * A worker that fails (an exception, an exit, a reply of the wrong shape) fails the whole run with
@@ -15,13 +17,12 @@ import * as fs from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
-import { blankLineProblem, isBlankLine, jsonlHeaderOf } from "../core/bundle/read.js";
+import { blankLineProblem, isBlankLine } from "../core/bundle/read.js";
 import type { JsonObject } from "../core/json/value.js";
 import type { ExaminedRecordSink } from "../core/verify/steps/examine.js";
 import type { Finding } from "../core/verify/finding.js";
-import { MAX_HEADER_LINE, readBundleFile } from "./bundle-file.js";
+import { openBundle, unreadableLine, type BundleSource, type RecordRange } from "./bundle-source.js";
 import { readError } from "./files.js";
-import { lineErrorMessage, peekFirstLine } from "./lines.js";
 import { LINE_FIELDS, unpackReply, type BatchReply, type BatchRequest, type LineOutcome, type WorkerInit } from "./verify-batch.js";
 
 /** `--threads`: a number of worker threads (1: none, the main thread does everything), or auto. */
@@ -62,25 +63,27 @@ export function workerCount(option: ThreadsOption, fileBytes: number, machine: M
 }
 
 /**
- * Reads `file` into `sink` as `readBundleFile` does, on worker threads when `threads` says so and
- * the file is a JSON Lines bundle (the one-document form and stdin are always read in one thread).
+ * Opens `file` and reads it into `sink`, on worker threads when `threads` says so and the file is
+ * a regular JSON Lines file (the one-document form, stdin and FIFOs are always read in one thread).
  */
 export async function readBundleFileForVerify(file: string, sink: ExaminedRecordSink, threads: ThreadsOption, options: Partial<ParallelOptions> = {}): Promise<void> {
-  let size: number | undefined;
+  const source = openBundle(file);
   try {
-    const st = file === "-" ? undefined : fs.statSync(file);
-    if (st?.isFile()) size = st.size;
-  } catch {
-    // readBundleFile reports it as it always does.
+    await readBundleForVerify(source, sink, threads, options);
+  } finally {
+    source.close();
   }
-  const workers = size === undefined ? 0 : workerCount(threads, size, thisMachine());
-  const first = workers > 0 ? peekFirstLine(file, MAX_HEADER_LINE) : undefined;
-  const header = first && "text" in first ? jsonlHeaderOf(first.text) : undefined;
-  if (header === undefined) {
-    readBundleFile(file, sink);
+}
+
+/** An open bundle into `sink`, as `source.read` does, on worker threads when worth it. */
+export async function readBundleForVerify(source: BundleSource, sink: ExaminedRecordSink, threads: ThreadsOption, options: Partial<ParallelOptions> = {}): Promise<void> {
+  const workers = source.header === undefined || source.size === undefined ? 0 : workerCount(threads, source.size, thisMachine());
+  const range = workers > 0 ? source.recordRange() : undefined;
+  if (range === undefined || source.header === undefined) {
+    source.read(sink);
     return;
   }
-  await readJsonlBundleParallel(file, header, sink, { ...options, workers });
+  await readJsonlBundleParallel(source.name, source.header, range, sink, { ...options, workers });
 }
 
 export interface ParallelOptions {
@@ -107,24 +110,22 @@ interface Batch {
   reply?: BatchReply;
 }
 
-/** The JSON Lines bundle `file`, whose first line is `header`, into `sink` on worker threads. */
-export async function readJsonlBundleParallel(file: string, header: JsonObject, sink: ExaminedRecordSink, options: Partial<ParallelOptions> & { workers: number }): Promise<void> {
+/**
+ * The JSON Lines bundle `file`, whose first line is `header` and whose records are the bytes of
+ * `range`, into `sink` on worker threads.
+ */
+export async function readJsonlBundleParallel(file: string, header: JsonObject, range: RecordRange, sink: ExaminedRecordSink, options: Partial<ParallelOptions> & { workers: number }): Promise<void> {
   sink.header(header, "jsonl");
   const init: WorkerInit = { needs: sink.recordNeeds() };
   const pool = new WorkerPool(options.workerUrl ?? WORKER_URL, Math.max(1, options.workers), init);
-  let fd: number | undefined;
   try {
-    try {
-      fd = fs.openSync(file, "r");
-    } catch (e) {
-      throw readError(e, file, "bundle");
-    }
-    const planner = new LinePlanner();
+    // Line 1, the header, was read when the bundle was opened.
+    const planner = new LinePlanner(1);
     const waiting: Batch[] = [];
     const fold = (): void => {
       while (waiting.length > 0 && (waiting[0]!.reply !== undefined || waiting[0]!.lines.length === 0)) foldBatch(sink, waiting.shift()!);
     };
-    for (const chunk of chunksAtLf(fd, file, options.chunkBytes ?? CHUNK_BYTES)) {
+    for (const chunk of chunksAtLf(range, file, options.chunkBytes ?? CHUNK_BYTES)) {
       const batch = planner.plan(chunk);
       waiting.push(batch);
       if (batch.lines.length > 0) {
@@ -141,7 +142,6 @@ export async function readJsonlBundleParallel(file: string, header: JsonObject, 
       if (waiting.length > 0) await pool.next();
     }
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
     await pool.close();
   }
   sink.end();
@@ -171,9 +171,11 @@ function foldBatch(sink: ExaminedRecordSink, batch: Batch): void {
  * line is the next record (whether it parses is the worker's to say).
  */
 class LinePlanner {
-  private line = 0;
   private seq = 0;
   private batches = 0;
+
+  /** `line`: the lines before the first chunk's. */
+  constructor(private line: number) {}
 
   plan(chunk: Uint8Array): Batch {
     const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -186,15 +188,13 @@ class LinePlanner {
       let end = buf.indexOf(0x0a, start);
       if (end < 0) end = buf.length;
       const line = ++this.line;
-      if (line > 1) {
-        const before = lines.length / LINE_FIELDS;
-        if (!allValid && !isUtf8(buf.subarray(start, end))) {
-          problems.push({ before, finding: { code: "bundle.parse", effect: "invalid", message: `line ${line} ${lineErrorMessage("invalid-utf8")}`, line } });
-        } else if (mayBeBlank(buf, start, end) && isBlankLine(buf.toString("utf8", start, end))) {
-          problems.push({ before, finding: blankLineProblem(line) });
-        } else {
-          lines.push(start, end, line, this.seq++);
-        }
+      const before = lines.length / LINE_FIELDS;
+      if (!allValid && !isUtf8(buf.subarray(start, end))) {
+        problems.push({ before, finding: unreadableLine(line, "invalid-utf8") });
+      } else if (mayBeBlank(buf, start, end) && isBlankLine(buf.toString("utf8", start, end))) {
+        problems.push({ before, finding: blankLineProblem(line) });
+      } else {
+        lines.push(start, end, line, this.seq++);
       }
       start = end + 1;
     }
@@ -210,11 +210,14 @@ function mayBeBlank(buf: Uint8Array, start: number, end: number): boolean {
 }
 
 /**
- * The file from its start in pieces of whole lines (each piece ends with an LF, except a last
- * line without one), each in an ArrayBuffer of its own that can be handed to a worker. A line
- * longer than `chunkBytes` gets a piece as large as it needs.
+ * The bytes of `range` in pieces of whole lines (each piece ends with an LF, except a last line
+ * without one), each in an ArrayBuffer of its own that can be handed to a worker. A line longer
+ * than `chunkBytes` gets a piece as large as it needs. Reads by position, from range.start to the
+ * end of the file (a file that grew is read as the single-thread reader would read it).
  */
-function* chunksAtLf(fd: number, file: string, chunkBytes: number): Generator<Uint8Array> {
+function* chunksAtLf(range: RecordRange, file: string, chunkBytes: number): Generator<Uint8Array> {
+  const { fd } = range;
+  let position = range.start;
   let carry = new Uint8Array(0);
   for (;;) {
     const buf = new Uint8Array(Math.max(chunkBytes, carry.length * 2));
@@ -224,7 +227,7 @@ function* chunksAtLf(fd: number, file: string, chunkBytes: number): Generator<Ui
     while (filled < buf.length) {
       let n: number;
       try {
-        n = fs.readSync(fd, buf, filled, buf.length - filled, null);
+        n = fs.readSync(fd, buf, filled, buf.length - filled, position);
       } catch (e) {
         throw readError(e, file, "bundle");
       }
@@ -233,6 +236,7 @@ function* chunksAtLf(fd: number, file: string, chunkBytes: number): Generator<Ui
         break;
       }
       filled += n;
+      position += n;
     }
     if (eof) {
       if (filled > 0) yield buf.subarray(0, filled);

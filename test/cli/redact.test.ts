@@ -123,7 +123,7 @@ describe("proof redact", () => {
     expect(r.stderr).toContain("/rules/0/redact/0");
   });
 
-  it("reads the bundle from stdin (-), which it reads twice: the share verifies, and errors name <stdin>", () => {
+  it("reads the bundle from stdin (-) in its one pass: the share verifies, and errors name <stdin>", () => {
     const share = file("from-stdin.json");
     const r = imladri(["proof", "redact", "-", "--out", share], { input: fs.readFileSync(full, "utf8") });
     expect(r.code).toBe(0);

@@ -20,7 +20,7 @@ import { Verifier, type VerificationReport, type VerifyOptions } from "../../src
 import type { EvidenceCheck } from "../../src/core/verify/steps/evidence.js";
 import type { Statement } from "../../src/core/statement/statement.js";
 import type { ExaminedRecordSink } from "../../src/core/verify/steps/examine.js";
-import { readBundleFile } from "../../src/io/bundle-file.js";
+import { readBundleFile } from "../../src/io/bundle-source.js";
 import { readBundleFileForVerify, workerCount, AUTO_MIN_BYTES, type ParallelOptions } from "../../src/io/parallel-verify.js";
 import { loadPublicKeyFile } from "../../src/cli/key-files.js";
 import { REPO, demoKey, imladri, tempDir } from "../support/cli.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import type { CleanupCliOptions } from "../../cleanup/cli.js";
+import type { CleanupCliOptions } from "../run/cleanup.js";
 
-/** `imladri cleanup` (DESIGN §10, docs/cleanup.md). The work is in src/cleanup/run.ts. */
+/** `imladri cleanup` (DESIGN §10, docs/cleanup.md). The terminal side is src/cli/run/cleanup.ts; the work is in src/cleanup/run.ts. */
 export function registerCleanupCommand(program: Command): void {
   program
     .command("cleanup")
@@ -27,7 +27,7 @@ Exit codes: 0 nothing left, 1 something could not be destroyed (or has no provid
 3 --check found leftovers, 64 usage, 65 bad log or config, 66 missing log or config.`,
     )
     .action(async (opts: CleanupCliOptions, cmd: Command) => {
-      const { runCleanupCli } = await import("../../cleanup/cli.js");
+      const { runCleanupCli } = await import("../run/cleanup.js");
       process.exitCode = await runCleanupCli(opts, cmd.optsWithGlobals() as { json?: boolean; color?: boolean });
     });
 }

@@ -11,7 +11,7 @@ import { LIST_CAP, countsForReading, moreText, resourceTally, resourcesByImporta
 import { REDACTED, Summarizer, type ResourceLine, type Summary } from "../../core/inspect/summary.js";
 import { describeHidden } from "../../core/redact/hidden.js";
 import { printable } from "../../core/text/printable.js";
-import { readBundleFile } from "../../io/bundle-file.js";
+import { readBundleFile } from "../../io/bundle-source.js";
 import { startProgress } from "../progress.js";
 import { withProgress } from "../progress-sink.js";
 import { CliError } from "../errors.js";

@@ -1,15 +1,16 @@
 /**
  * `imladri proof redact`: an auditor share that still verifies against the issuer's signature
- * (DESIGN §6, §9; docs/redaction.md). Streams (issue 6), in two passes over the input, so memory
- * does not grow with the number of events:
+ * (DESIGN §6, §9; docs/redaction.md). Streams in ONE pass over the input (issue 14), so memory
+ * does not grow with the number of events and the input is read once (stdin, a FIFO or a file
+ * that changes while it is read are all the same to it): each record goes through the verifier's
+ * per-record checks, then is redacted, scanned for what it would still disclose, counted (and
+ * digested, when a redactor signs) and spooled beside the output. Once a record or the header is
+ * found broken, no more records are redacted.
  *
- *   1. the input is checked through the verifier, keeping no record: a broken bundle is never
- *      turned into a share that looks fine;
- *   2. it is read again; each record is redacted, scanned for what it would still disclose,
- *      counted (and digested, when a redactor signs) and spooled beside the output.
- *
- * Then the findings are settled against `--accept`: only when none blocks is the share written
- * (atomically, from the spool); otherwise the spool is removed and nothing is written.
+ * At the end of the pass the verifier's whole-bundle checks (chain head, length, statement) settle
+ * whether the input is consistent: a broken bundle is never turned into a share that looks fine,
+ * and any `invalid` finding removes the spool and writes nothing. Then the findings are settled
+ * against `--accept`: only when none blocks is the share written (atomically, from the spool).
  */
 import type { BundleSink } from "../../core/bundle/read.js";
 import type { BundleFormat } from "../../core/bundle/serialize.js";
@@ -18,7 +19,6 @@ import type { CryptoProvider } from "../../core/crypto/provider.js";
 import type { HexDigest } from "../../core/encoding/hex.js";
 import { describeLeak, scanRecord } from "../../core/detect/scan.js";
 import { utf8 } from "../../core/encoding/utf8.js";
-import { canonicalize } from "../../core/json/canonical.js";
 import { JsonSyntaxError, parseJsonBytes } from "../../core/json/parse.js";
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../../core/json/value.js";
 import type { JwsSignature } from "../../core/jws/detached.js";
@@ -31,10 +31,10 @@ import { applyPolicyToRecord, extendPolicy, FindingSettler, RuleSpecError, type 
 import { proofIdentity, statementDigest } from "../../core/statement/statement.js";
 import { formatTimestamp } from "../../core/time.js";
 import { assertWritable, readInputBytes } from "../../io/files.js";
-import { readBundleFile, RereadableBundle } from "../../io/bundle-file.js";
+import { openBundle, type BundleSource } from "../../io/bundle-source.js";
 import { BundleFileWriter } from "../../io/bundle-writer.js";
-import { checkConsistentBundle, type CheckedBundle } from "../bundle-input.js";
-import { CliError, toCliError } from "../errors.js";
+import { ConsistencyCheck } from "../bundle-input.js";
+import { CliError } from "../errors.js";
 import { IoError } from "../../io/errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
@@ -76,55 +76,44 @@ export async function runRedact(ctx: CommandContext, bundle: string, opts: Redac
   // DESIGN §7: a private key comes from a 0600 file; the redactor signs only when asked to.
   const key = opts.keyFile !== undefined ? loadSigningKey(crypto, opts.keyFile) : undefined;
 
-  const input = RereadableBundle.open(bundle);
+  const input = openBundle(bundle);
   try {
-    return namingStdin(bundle, input, () => redactFile(ctx, bundle, input, opts, policy, format, key));
+    return redactBundle(ctx, bundle, input, opts, policy, format, key);
   } finally {
     input.close();
   }
 }
 
-function redactFile(
+function redactBundle(
   ctx: CommandContext,
   bundle: string,
-  input: RereadableBundle,
+  input: BundleSource,
   opts: RedactOptions,
   policy: Policy,
   format: BundleFormat,
   key: PrivateKey | undefined,
 ): number {
   const { crypto } = ctx;
-  // Pass 1: the input is checked first (digests, chain, an existing redaction block), streamed.
-  const check = startProgress("checking", ctx.json);
-  let checked: CheckedBundle;
-  try {
-    checked = checkConsistentBundle(crypto, input.path, "bundle to redact", () => check.tick());
-  } finally {
-    check.finish();
-  }
-  const signatures = checked.header.signatures as unknown as JwsSignature[];
-  if (signatures.length === 0) warn(ctx, `${bundle} is unsigned: the share will not verify either`);
   const digestOfPolicy = policyDigest(crypto, policy as unknown as JsonObject);
   const dryRunText = Boolean(opts.dryRun) && !ctx.json;
   if (dryRunText) printLine(`${ctx.c.bold("dry run")}: nothing written. Policy ${policy.name} (${digestOfPolicy.slice(0, 16)}…)`);
 
-  // Pass 2: apply the policy, scan, count and spool, one record at a time.
   const writer = opts.dryRun ? undefined : new BundleFileWriter(opts.out!, format, { force: opts.force, what: "share" });
   try {
-    const pass = new SharePass(crypto, policy, checked, opts.accept, writer, key !== undefined && writer !== undefined, ctx.json);
+    // One pass: check, apply the policy, scan, count and spool, one record at a time.
+    const check = new ConsistencyCheck(crypto);
+    const pass = new SharePass(crypto, policy, opts.accept, writer, key !== undefined && writer !== undefined, ctx.json);
     // A dry run's plan lines are its progress when they go to the terminal.
     const progress = startProgress("redacting", ctx.json || (dryRunText && Boolean(process.stdout.isTTY)));
-    const changed = () => new CliError(ExitCode.ioError, `${bundle}: changed while it was being redacted (it is checked, then read again to redact it); nothing was written`);
     try {
-      readBundleFile(input.path, withProgress(pass.sink(dryRunText ? (p, r) => printPlanLine(ctx, p, r) : undefined), progress));
-    } catch (e) {
-      // Records that changed after the check can be anything: say so rather than how they broke.
-      if (!(e instanceof CliError || e instanceof IoError) && !input.unchanged()) throw changed();
-      throw e;
+      input.read(withProgress(pass.sink(check, dryRunText ? (p, r) => printPlanLine(ctx, p, r) : undefined), progress));
     } finally {
       progress.finish();
     }
-    if (!pass.same || pass.stats.events !== checked.statement.length || !input.unchanged()) throw changed();
+    // The chain, length and statement checks complete here, before anything is written.
+    const checked = check.result(bundle === "-" ? "<stdin>" : bundle, "bundle to redact");
+    const signatures = checked.header.signatures as unknown as JwsSignature[];
+    if (signatures.length === 0) warn(ctx, `${bundle} is unsigned: the share will not verify either`);
     const { stats, plan } = pass;
 
     const settled = pass.settler.result();
@@ -205,7 +194,7 @@ function redactFile(
 }
 
 /**
- * The second pass, one record at a time: what it keeps is counts, the findings settled so far
+ * The pass, one record at a time: what it keeps is counts, the findings settled so far
  * (FindingSettler keeps few), the running records digest when a redactor signs, and for --json the
  * plan entries (no records).
  */
@@ -213,35 +202,43 @@ class SharePass {
   readonly stats = emptyStats();
   /** For the summary line; not in `stats`, whose members DESIGN §6 fixes. */
   readonly redacted: RedactedCounts = { redactedFields: 0, redactedEvents: 0 };
-  readonly settler: FindingSettler;
+  /** Made from the header (the ids an input share already accepted carry over). */
+  private settled: FindingSettler | undefined;
   readonly plan: PlanEntry[] = [];
-  /** False once the second read differs from the first (header, or an unreadable line). */
-  same = true;
+  /** False from the first record or header the checks find broken: nothing after it is redacted. */
+  private sound = true;
   private readonly events: RecordsDigest | undefined;
-  private readonly headerText: string;
 
   constructor(
     private readonly crypto: CryptoProvider,
     private readonly policy: Policy,
-    checked: CheckedBundle,
-    accept: readonly string[],
+    private readonly accept: readonly string[],
     private readonly writer: BundleFileWriter | undefined,
     signed: boolean,
     private readonly keepPlan: boolean,
   ) {
-    this.settler = new FindingSettler(accept, previouslyAccepted(checked.header), MAX_KEPT_BLOCKING);
     this.events = signed ? new RecordsDigest(crypto) : undefined;
-    this.headerText = canonicalize(checked.header);
   }
 
-  sink(onPlan?: (p: PlanEntry, input: JsonValue) => void): BundleSink {
+  get settler(): FindingSettler {
+    if (this.settled === undefined) throw new Error("internal: the share pass read no header");
+    return this.settled;
+  }
+
+  /**
+   * The bundle into `check` and, record by record while everything checked so far is sound, into
+   * the redactor: a record reaches `applyPolicyToRecord` only after the verifier's record checks
+   * (structure, digest) found nothing `invalid` in it or before it, as in the check-first design.
+   */
+  sink(check: ConsistencyCheck, onPlan?: (p: PlanEntry, input: JsonValue) => void): BundleSink {
     return {
-      header: (h) => {
-        this.same &&= canonicalize(h) === this.headerText;
+      header: (h, form) => {
+        this.sound = check.header(h, form);
+        this.settled = new FindingSettler(this.accept, previouslyAccepted(h), MAX_KEPT_BLOCKING);
       },
-      record: (r) => {
-        // Records that differ from the checked ones are not made into a share (see `same`).
-        if (!this.same) return;
+      record: (r, i, line) => {
+        this.sound = check.record(r, i, line) && this.sound;
+        if (!this.sound) return;
         const applied = applyPolicyToRecord(this.crypto, r as unknown as EventRecord, this.policy);
         for (const f of scanRecord(this.crypto, applied.record)) this.settler.add(f);
         countRecord(this.stats, applied.record);
@@ -255,10 +252,11 @@ class SharePass {
         if (this.keepPlan && (p.action !== "redact" || p.pointers.length > 0)) this.plan.push(p);
         onPlan?.(p, r);
       },
-      problem: () => {
-        this.same = false;
+      problem: (f) => {
+        this.sound = false;
+        check.sink.problem(f);
       },
-      end: () => {},
+      end: () => check.sink.end(),
     };
   }
 
@@ -277,19 +275,6 @@ function printDryRunEnd(ctx: CommandContext, settled: SettledFindings, howToFix:
   }
   printLine(c.red(`  ${settled.blockingCount} finding(s) would block the share:`));
   for (const line of listed(howToFix, settled.blockingCount, Infinity)) printLine(`    ${line}`);
-}
-
-/** Errors about the copy of stdin name `-` as the user gave it. */
-function namingStdin<T>(bundle: string, input: RereadableBundle, f: () => T): T {
-  try {
-    return f();
-  } catch (thrown) {
-    const e = toCliError(thrown);
-    if (bundle === "-" && e instanceof CliError && e.message.includes(input.path)) {
-      throw new CliError(e.exitCode, e.message.split(input.path).join("<stdin>"), e.details);
-    }
-    throw e;
-  }
 }
 
 /** `auditor`, `strict`, or a policy file (a value with a `/` or ending in .json is always a file). */

@@ -1,16 +1,22 @@
 /**
  * Reading bundles in either form (DESIGN §6) and handing the parts to a sink one at a time, so the
  * verifier works the same on a string in a browser and on a file streamed line by line in Node.
- * A reader tells the forms apart by the first line: a complete object without `events` means
- * JSON Lines; anything else is read as one document.
+ *
+ * The form is told apart ONCE, by the first line (`detectBundleForm`): a complete object without
+ * `events` means JSON Lines; anything else is read as one document. Every reader calls it: the
+ * browser page through `readBundleBytes`, the CLI through src/io/bundle-source.ts, which reads the
+ * first line, detects, and goes on from there without reading or detecting again.
  */
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { decodeUtf8Strict } from "../encoding/utf8.js";
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import type { Finding } from "../verify/finding.js";
 
+/** The two forms of a bundle (DESIGN §6): one JSON document, or JSON Lines (header line, then records). */
+export type BundleForm = "json" | "jsonl";
+
 export interface BundleSink {
-  header(header: JsonObject, form: "json" | "jsonl"): void;
+  header(header: JsonObject, form: BundleForm): void;
   record(record: JsonValue, index: number, line?: number): void;
   /** A problem that makes the input unreadable as a bundle (always `invalid`). */
   problem(finding: Finding): void;
@@ -25,13 +31,21 @@ export function parseProblem(e: unknown, line?: number): Finding {
   return { code: "bundle.parse", effect: "invalid", message: String(e), line };
 }
 
-/** Returns the first line's object when it marks the JSON Lines form, else undefined. */
-export function jsonlHeaderOf(firstLine: string, line = 1): JsonObject | undefined {
+/** What a bundle's first line says about its form: the JSON Lines header, or the one-document form. */
+export type FormDetection = { form: "jsonl"; header: JsonObject } | { form: "json" };
+
+/**
+ * The one test of a bundle's form (DESIGN §6). `firstLine` is the first line without its LF, as
+ * text, or undefined when it cannot be one (not UTF-8, a BOM, longer than a reader allows): then
+ * it is the one-document form, whose reader reports what is wrong with the bytes.
+ */
+export function detectBundleForm(firstLine: string | undefined): FormDetection {
+  if (firstLine === undefined) return { form: "json" };
   try {
-    const v = parseJson(firstLine, { lineOffset: line - 1 });
-    return isJsonObject(v) && !hasMember(v, "events") ? v : undefined;
+    const v = parseJson(firstLine);
+    return isJsonObject(v) && !hasMember(v, "events") ? { form: "jsonl", header: v } : { form: "json" };
   } catch {
-    return undefined;
+    return { form: "json" };
   }
 }
 
@@ -91,13 +105,12 @@ export class JsonlBundleParser {
 }
 
 /** Reads a bundle held in memory, in either form. */
-export function readBundleText(text: string, sink: BundleSink): "json" | "jsonl" {
+export function readBundleText(text: string, sink: BundleSink): BundleForm {
   const firstEnd = text.indexOf("\n");
-  const firstLine = firstEnd < 0 ? text : text.slice(0, firstEnd);
-  const header = jsonlHeaderOf(firstLine);
-  if (header !== undefined) {
+  const detected = detectBundleForm(firstEnd < 0 ? text : text.slice(0, firstEnd));
+  if (detected.form === "jsonl") {
     const parser = new JsonlBundleParser(sink);
-    parser.pushHeader(header);
+    parser.pushHeader(detected.header);
     if (firstEnd >= 0) {
       let start = firstEnd + 1;
       let line = 2;
@@ -111,18 +124,24 @@ export function readBundleText(text: string, sink: BundleSink): "json" | "jsonl"
     parser.end();
     return "jsonl";
   }
+  readDocumentText(text, sink);
+  return "json";
+}
+
+/** The one-document form (its form already detected): the header members, then `events`. */
+export function readDocumentText(text: string, sink: BundleSink): void {
   let doc: JsonValue;
   try {
     doc = parseJson(text);
   } catch (e) {
     sink.problem(parseProblem(e));
     sink.end();
-    return "json";
+    return;
   }
   if (!isJsonObject(doc)) {
     sink.problem({ code: "bundle.structure", effect: "invalid", message: "a bundle must be a JSON object", pointer: "" });
     sink.end();
-    return "json";
+    return;
   }
   const { events, ...rest } = doc;
   sink.header(rest, "json");
@@ -132,11 +151,22 @@ export function readBundleText(text: string, sink: BundleSink): "json" | "jsonl"
     events.forEach((r, i) => sink.record(r, i));
   }
   sink.end();
-  return "json";
 }
 
 /** A bundle held in memory as bytes, either form: I-JSON refuses a BOM and invalid UTF-8 (DESIGN §2). */
-export function readBundleBytes(bytes: Uint8Array, sink: BundleSink): "json" | "jsonl" {
+export function readBundleBytes(bytes: Uint8Array, sink: BundleSink): BundleForm {
+  const text = textOfBundleBytes(bytes, sink);
+  return text === undefined ? "json" : readBundleText(text, sink);
+}
+
+/** The one-document form held as bytes (its form already detected by the caller). */
+export function readDocumentBytes(bytes: Uint8Array, sink: BundleSink): void {
+  const text = textOfBundleBytes(bytes, sink);
+  if (text !== undefined) readDocumentText(text, sink);
+}
+
+/** The bytes as text, or undefined after telling the sink why they are not I-JSON text (and ending it). */
+function textOfBundleBytes(bytes: Uint8Array, sink: BundleSink): string | undefined {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const text = bom ? undefined : decodeUtf8Strict(bytes);
   if (text === undefined) {
@@ -146,7 +176,6 @@ export function readBundleBytes(bytes: Uint8Array, sink: BundleSink): "json" | "
         : { code: "bundle.parse", effect: "invalid", message: "the file is not valid UTF-8" },
     );
     sink.end();
-    return "json";
   }
-  return readBundleText(text, sink);
+  return text;
 }

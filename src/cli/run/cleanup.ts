@@ -1,12 +1,14 @@
 /**
  * The terminal side of `imladri cleanup`: prints the plan, asks for confirmation, prints each
- * attempt as it ends and the summary (or one `--json` document), and returns the exit code.
+ * attempt as it ends and the summary (or one `--json` document), and returns the exit code. The
+ * work is src/cleanup's (an io-level module below the CLI); its errors become exit codes in
+ * src/cli/errors.ts like every other command's.
  */
 import * as readline from "node:readline";
 import type { ChalkInstance } from "chalk";
-import { colorEnabled, makeChalk, printJson } from "../cli/output.js";
-import { renderAttempt, renderPlan, renderSkip, renderSummary, reportJson } from "./render.js";
-import { runCleanup } from "./run.js";
+import { colorEnabled, makeChalk, printJson } from "../output.js";
+import { renderAttempt, renderPlan, renderSkip, renderSummary, reportJson } from "../../cleanup/render.js";
+import { runCleanup } from "../../cleanup/run.js";
 
 /** The command's own options, as commander parses them. */
 export interface CleanupCliOptions {

@@ -1,4 +1,9 @@
 /**
+ * REFERENCE ONLY (issue 14): src/io/bundle-file.ts (readBundleFile, RereadableBundle) as it was before redact became one pass (commit 983ab29),
+ * kept unchanged but for its imports so test/cli/redact-one-pass.test.ts can compare the one-pass
+ * share with the two-pass one, byte for byte. Not shipped; do not use outside that test.
+ */
+/**
  * Feeding a bundle file to a sink (the verifier, inspect, redact). The JSON Lines form streams
  * line by line; the one-document form is read whole, with a limit that points to JSON Lines.
  * Reading one more than once (RereadableBundle), for redact's two passes.
@@ -7,10 +12,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import { JsonlBundleParser, jsonlHeaderOf, readBundleBytes, type BundleSink } from "../core/bundle/read.js";
-import { IoError, sysCodeOf } from "./errors.js";
-import { readInputBytes, readError } from "./files.js";
-import { lineErrorMessage, peekFirstLine, readLines } from "./lines.js";
+import { detectBundleForm, JsonlBundleParser, readBundleBytes, type BundleSink } from "../../../src/core/bundle/read.js";
+import type { JsonObject } from "../../../src/core/json/value.js";
+import { IoError, sysCodeOf } from "../../../src/io/errors.js";
+import { readInputBytes, readError } from "../../../src/io/files.js";
+import { decodeLine, lineErrorMessage, readLines, type Line } from "../../../src/io/lines.js";
 
 /** V8 cannot hold a string much over 512 MB; well before that, the document form is refused. */
 export const MAX_DOCUMENT_BYTES = 400 * 1024 * 1024;
@@ -104,5 +110,41 @@ function identityOf(file: string, name: string): string {
     return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(":");
   } catch (e) {
     throw readError(e, name, "bundle");
+  }
+}
+
+/** The old first-line test (now core's detectBundleForm). */
+function jsonlHeaderOf(firstLine: string): JsonObject | undefined {
+  const d = detectBundleForm(firstLine);
+  return d.form === "jsonl" ? d.header : undefined;
+}
+
+/** The old first-line peek of src/io/lines.ts. */
+export function peekFirstLine(file: string, limit: number, what = "bundle"): Line | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (e) {
+    // stat succeeds on a file that cannot be read (mode 000): this is where that shows.
+    throw readError(e, file, what);
+  }
+  try {
+    const pieces: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    while (total < limit) {
+      const n = fs.readSync(fd, buf, 0, buf.length, total);
+      if (n === 0) return pieces.length === 0 ? undefined : decodeLine(Buffer.concat(pieces), 1, true);
+      const nl = buf.subarray(0, n).indexOf(0x0a);
+      if (nl >= 0) {
+        pieces.push(Buffer.from(buf.subarray(0, nl)));
+        return decodeLine(Buffer.concat(pieces), 1, true);
+      }
+      pieces.push(Buffer.from(buf.subarray(0, n)));
+      total += n;
+    }
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
   }
 }
