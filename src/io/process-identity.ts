@@ -1,0 +1,73 @@
+/**
+ * Which process owns a lock or a temp file, and whether it still runs (issue 12). A pid alone
+ * is not enough: a zombie (exited, not yet reaped) still answers `kill(pid, 0)`, and a pid is
+ * reused once its process is gone. On Linux each owner is recorded as pid + start time (field 22
+ * of /proc/<pid>/stat, clock ticks since boot), and a holder counts as running only when
+ * /proc/<pid>/stat exists, is not in state Z (zombie) or X (dead), and shows the recorded start.
+ * Without /proc the start time is "0" and only `kill(pid, 0)` can answer.
+ */
+import * as fs from "node:fs";
+
+export interface ProcessIdentity {
+  pid: number;
+  /** The start time from /proc/<pid>/stat, or "0" when the platform has none. */
+  start: string;
+}
+
+interface ProcStat {
+  state: string;
+  start: string;
+}
+
+/** Fields 3 (state) and 22 (starttime) of /proc/<pid>/stat; undefined when there is no such process or no /proc. */
+function readProcStat(pid: number | "self"): ProcStat | "gone" | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // ENOENT with a /proc that exists: the process is gone. No /proc at all: unknown.
+    if (code === "ENOENT" && fs.existsSync("/proc/self/stat")) return "gone";
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const state = fields[0];
+  const start = fields[19];
+  if (state === undefined || start === undefined || !/^\d+$/.test(start)) return undefined;
+  return { state, start };
+}
+
+let self: ProcessIdentity | undefined;
+
+/** This process, as recorded in the locks and temp file names it makes. */
+export function selfIdentity(): ProcessIdentity {
+  if (self === undefined) {
+    const stat = readProcStat("self");
+    self = { pid: process.pid, start: typeof stat === "object" ? stat.start : "0" };
+  }
+  return self;
+}
+
+/**
+ * Whether the process that recorded `owner` still runs. "unknown" when that cannot be proven
+ * either way (never taken as dead).
+ */
+export function ownerState(owner: ProcessIdentity): "running" | "gone" | "unknown" {
+  if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return "unknown";
+  const stat = readProcStat(owner.pid);
+  if (stat === "gone") return "gone";
+  if (stat !== undefined) {
+    if (stat.state === "Z" || stat.state === "X" || stat.state === "x") return "gone";
+    if (owner.start !== "0" && stat.start !== owner.start) return "gone"; // the pid was reused
+    return "running";
+  }
+  try {
+    process.kill(owner.pid, 0);
+    return "running";
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ESRCH") return "gone";
+    return code === "EPERM" ? "running" : "unknown";
+  }
+}
