@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { IoError, sysCodeOf } from "./errors.js";
 import { ownerState, selfIdentity } from "./process-identity.js";
-import { faultWriteLength, faultWritten } from "./test-hooks.js";
+import { faultWriteLength, faultWritten, testPause } from "./test-hooks.js";
 
 /** Reads a whole input file (or stdin for "-") as bytes. */
 export function readInputBytes(file: string, what = "input"): Uint8Array {
@@ -132,6 +132,7 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
+    testPause("temp-written");
     if (options.force) {
       fs.renameSync(tmp, file);
     } else {
