@@ -8,11 +8,10 @@
  * never a silent no-op.
  */
 import * as path from "node:path";
-import { CliError } from "../cli/errors.js";
-import { ExitCode } from "../cli/exit-codes.js";
 import { JsonSyntaxError, parseJsonBytes } from "../core/json/parse.js";
 import { isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../core/json/value.js";
 import { validateConfig as validateConfigSchema, type SchemaError } from "../core/schema/generated/validators.js";
+import { IoError } from "../io/errors.js";
 import { readInputBytes } from "../io/files.js";
 
 export const DEFAULT_CONFIG_FILE = "imladri.config.json";
@@ -75,7 +74,7 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Reads and checks a configuration file. Throws CliError 66 (missing) or 65 (invalid). */
+/** Reads and checks a configuration file. Throws IoError: notFound (exit 66) or badData (65, invalid). */
 export function loadConfig(file: string): CleanupConfig {
   const bytes = readInputBytes(file, "configuration");
   let value: JsonValue;
@@ -83,21 +82,14 @@ export function loadConfig(file: string): CleanupConfig {
     value = parseJsonBytes(bytes);
   } catch (e) {
     if (e instanceof JsonSyntaxError) {
-      throw new CliError(
-        ExitCode.dataError,
-        `${file}:${e.line}:${e.column}: not strict JSON: ${e.message}${e.pointer !== "" ? ` (at ${e.pointer})` : ""}`,
-      );
+      throw new IoError("badData", file, `${file}:${e.line}:${e.column}: not strict JSON: ${e.message}${e.pointer !== "" ? ` (at ${e.pointer})` : ""}`);
     }
     throw e;
   }
   const result = parseConfig(value, file);
   if (!result.ok) {
     const [first, ...rest] = result.issues;
-    throw new CliError(
-      ExitCode.dataError,
-      `${file}: invalid configuration: ${first ? describeIssue(first) : "refused"}`,
-      rest.map(describeIssue),
-    );
+    throw new IoError("badData", file, `${file}: invalid configuration: ${first ? describeIssue(first) : "refused"}`, undefined, rest.map(describeIssue));
   }
   return result.config;
 }

@@ -140,7 +140,8 @@ export async function prepareCleanup(req: CleanupRequest): Promise<Prepared> {
 
 /**
  * The whole command: plan, and with `apply` (confirmed) act. Never throws for a resource that
- * cannot be destroyed: that is a failed row and exit 1. Throws CliError for bad input.
+ * cannot be destroyed: that is a failed row and exit 1. Throws CliError for a usage error, IoError
+ * for a log or config that is missing, unreadable or refused, or a lock held by another run.
  * ```ts
  * const out = await runCleanup({ log: "events.jsonl", config: "imladri.config.json", apply: false,
  *   yes: false, check: true, only: [], env: process.env, interactive: false });

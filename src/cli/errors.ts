@@ -33,6 +33,6 @@ const EXIT_OF_IO_ERROR: Readonly<Record<IoErrorKind, ExitCode>> = {
  * anything else is returned as it is (a bug, reported as an internal error by main).
  */
 export function toCliError(e: unknown): unknown {
-  if (e instanceof IoError) return new CliError(EXIT_OF_IO_ERROR[e.kind], e.message);
+  if (e instanceof IoError) return new CliError(EXIT_OF_IO_ERROR[e.kind], e.message, e.details);
   return e;
 }

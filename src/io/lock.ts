@@ -60,7 +60,10 @@ export function acquireLock(file: string, options: LockOptions): () => void {
   let waited = false;
   for (;;) {
     const r = tryAcquire(file, options, 0);
-    if (r.kind === "taken") return () => releaseLock(file, r.info);
+    if (r.kind === "taken") {
+      removeTakeoverLeftovers(file);
+      return () => releaseLock(file, r.info);
+    }
     if (Date.now() >= deadline) {
       const held = r.holder;
       const who = held !== undefined ? `${held.owner} (pid ${held.pid} on ${held.host}, since ${held.since})` : "another process";
@@ -115,6 +118,21 @@ function tryAcquire(file: string, options: LockOptions, depth: number): Attempt 
     }
   }
   throw new IoError("cannotCreate", file, `${file}: cannot take the ${options.what} (it keeps changing)`);
+}
+
+/**
+ * Removes takeover files of earlier lock instances (left by a taker killed between its rename and
+ * its release). Safe while we hold the lock: each names an instance that is gone for good (nonces
+ * are unique), and a taker still holding one re-reads the lock and gives up.
+ */
+function removeTakeoverLeftovers(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  const prefix = `${path.basename(file)}.takeover-`;
+  try {
+    for (const name of fs.readdirSync(dir)) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
+  } catch {
+    // best effort: a leftover is harmless
+  }
 }
 
 function newInfo(owner: string): LockInfo {

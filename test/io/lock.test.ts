@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../cleanup/built-cli.js";
 import { create, note, writeConfig, writeLog } from "../cleanup/helpers.js";
@@ -27,12 +28,13 @@ function stat(pid: number): { state: string; start: string } {
   return { state: f[0]!, start: f[19]! };
 }
 
-/** A zombie: `sh` forks `true`, then becomes `sleep`, which never reaps it. */
+/** A zombie: `sh` forks a short `sleep`, then becomes a long `sleep`, which never reaps it. */
 async function zombie(): Promise<number> {
-  const c = spawn("sh", ["-c", "true & echo $!; exec sleep 60"], { stdio: ["ignore", "pipe", "ignore"] });
+  // The child outlives the shell's exec, so the shell cannot reap it first.
+  const c = spawn("sh", ["-c", "sleep 0.3 & echo $!; exec sleep 60"], { stdio: ["ignore", "pipe", "ignore"] });
   children.push(c);
   const pid = await new Promise<number>((resolve) => c.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim()))));
-  for (let i = 0; i < 500 && stat(pid).state !== "Z"; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && stat(pid).state !== "Z"; i++) await new Promise((r) => setTimeout(r, 10));
   return pid;
 }
 
@@ -111,6 +113,18 @@ describe.skipIf(!linux)("lock holders (Linux /proc)", () => {
     expect(codes, results.map((r) => r.stderr).join("\n")).toEqual([0, ...Array(N - 1).fill(73)]);
     expect(fs.readFileSync(path.join(state, "destroyed.txt"), "utf8")).toBe("pod-a\n");
     for (const r of results.filter((x) => x.code === 73)) expect(r.stderr).toContain("holds the cleanup lock");
+    expect(fs.readdirSync(dir).filter((n) => n.includes(".takeover-") || n.startsWith(".imladri-tmp-"))).toEqual([]);
+  });
+
+  it("a taker that died during a takeover leaves a takeover file: it is a stale lock too, taken over, and cleared", () => {
+    const { log, args, dir } = setup();
+    const dead = deadProcess();
+    writeLock(log, dead.pid, dead.start);
+    const guard = `${log}.cleanup-lock.takeover-${createHash("sha256").update(fs.readFileSync(`${log}.cleanup-lock`)).digest("hex").slice(0, 24)}`;
+    fs.writeFileSync(guard, JSON.stringify({ pid: dead.pid, start: dead.start, host: os.hostname(), owner: "cleanup run taker", since: "x", nonce: "g" }));
+    const r = imladri(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readdirSync(dir).filter((n) => n.includes(".cleanup-lock"))).toEqual([]);
   });
 });
 

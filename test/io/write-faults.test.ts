@@ -164,6 +164,47 @@ describe("a real full disk (1 MB tmpfs)", () => {
     fs.rmSync(out);
   });
 
+  it("a cleanup append torn by a full disk is cut back: exit 74, and the next run (with room) resumes", () => {
+    const dir = path.join(disk, "cleanup");
+    fs.mkdirSync(dir);
+    const state = tempDir();
+    fs.mkdirSync(path.join(state, "res"));
+    const pods = ["pod-a", "pod-b", "pod-c"];
+    for (const id of pods) fs.writeFileSync(path.join(state, "res", id), "");
+    const log = path.join(dir, "events.jsonl");
+    const config = path.join(state, "imladri.config.json");
+    writeConfig(config, { "compute.pod": { type: "command", argv: [process.execPath, FAKE, state, "{id}"], idPattern: "^[a-z0-9-]{1,63}$", absentExitCodes: [3] } });
+    writeLog(log, [note(), ...pods.map((id) => create("compute.pod", id))]);
+    // Pad the log with notes until its last page has under 300 bytes left: one appended line
+    // (about 400 bytes) then crosses into a page the full disk cannot give.
+    const events = [note(), ...pods.map((id) => create("compute.pod", id))];
+    for (let size = fs.statSync(log).size; size % 4096 < 3796; size = fs.statSync(log).size) {
+      events.push(note());
+      writeLog(log, events);
+    }
+    const st = fs.statfsSync(disk);
+    const filler = path.join(disk, "filler");
+    // One page left: the lock file takes it.
+    fs.writeFileSync(filler, Buffer.alloc(Math.max(0, (st.bavail - 1) * st.bsize)));
+    const args = ["cleanup", "--log", log, "--config", config, "--apply", "--yes"];
+    const sizeBefore = fs.statSync(log).size;
+    try {
+      const r = imladri(args);
+      expect(r.code, r.stderr).toBe(74);
+      expect(r.stderr).toContain("ENOSPC");
+      expect(r.stderr).toContain("the log was cut back");
+      expect(fs.statSync(log).size).toBeGreaterThanOrEqual(sizeBefore);
+      expect(fs.readFileSync(log, "utf8").endsWith("\n")).toBe(true);
+      expect(() => readLog(log)).not.toThrow();
+    } finally {
+      fs.rmSync(filler);
+    }
+    const again = imladri(args);
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(fs.readFileSync(path.join(state, "destroyed.txt"), "utf8").split("\n").filter(Boolean).sort()).toEqual(pods);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it("keys rotate on a full disk: exit 73, the keyring byte-identical", () => {
     const keyring = path.join(disk, "keyring.json");
     const work = tempDir();
