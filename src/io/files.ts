@@ -72,8 +72,11 @@ export function writeAll(fd: number, data: string | Uint8Array, position?: numbe
 
 /** The name prefix of every temp file this tool makes beside an output (spools, atomic writes, locks). */
 const TEMP_PREFIX = ".imladri-tmp-";
-/** `.imladri-tmp-<pid>-<start>-<random>`: the owner process is named, so a later run can tell a dead one's file. */
-const TEMP_NAME = /^\.imladri-tmp-(\d{1,10})-(\d{1,20})-[0-9a-f]{12}$/;
+/**
+ * `.imladri-tmp-<host tag>-<boot tag>-<pid>-<start>-<random>`: the owner process is named (with
+ * its host and boot, for folders shared between machines), so a later run can tell a dead one's file.
+ */
+const TEMP_NAME = /^\.imladri-tmp-([0-9a-f]{8})-([0-9a-f]{8}|0)-(\d{1,10})-(\d{1,20})-[0-9a-f]{12}$/;
 
 /**
  * A fresh temp file path in `dir`, named for this process (pid and start time) so that a later
@@ -81,7 +84,7 @@ const TEMP_NAME = /^\.imladri-tmp-(\d{1,10})-(\d{1,20})-[0-9a-f]{12}$/;
  */
 export function tempPathIn(dir: string): string {
   const me = selfIdentity();
-  return path.join(dir, `${TEMP_PREFIX}${me.pid}-${me.start}-${randomBytes(6).toString("hex")}`);
+  return path.join(dir, `${TEMP_PREFIX}${me.hostTag}-${me.bootTag}-${me.pid}-${me.start}-${randomBytes(6).toString("hex")}`);
 }
 
 /**
@@ -97,11 +100,13 @@ export function removeStaleTemps(dir: string): void {
     return;
   }
   const uid = process.getuid?.();
+  const me = selfIdentity();
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
-    if (m === null) continue;
-    const owner = { pid: Number(m[1]), start: m[2]! };
-    if (owner.pid === process.pid || ownerState(owner) !== "gone") continue;
+    // Another host's file: its process cannot be checked from here.
+    if (m === null || m[1] !== me.hostTag) continue;
+    const owner = { bootTag: m[2]!, pid: Number(m[3]), start: m[4]! };
+    if (ownerState(owner) !== "gone") continue;
     const file = path.join(dir, name);
     try {
       const st = fs.lstatSync(file);

@@ -36,6 +36,8 @@ export interface LockInfo {
   pid: number;
   /** Process start time (io/process-identity.ts); "0" where the platform has none. */
   start: string;
+  /** The boot it started in (io/process-identity.ts); "0" where unknown. */
+  bootTag: string;
   host: string;
   /** Who holds it, for people: e.g. a cleanup run id or "keys rotate". */
   owner: string;
@@ -137,7 +139,7 @@ function removeTakeoverLeftovers(file: string): void {
 
 function newInfo(owner: string): LockInfo {
   const me = selfIdentity();
-  return { pid: me.pid, start: me.start, host: os.hostname(), owner, since: new Date().toISOString(), nonce: randomBytes(12).toString("hex") };
+  return { pid: me.pid, start: me.start, bootTag: me.bootTag, host: os.hostname(), owner, since: new Date().toISOString(), nonce: randomBytes(12).toString("hex") };
 }
 
 function writeLockTemp(file: string, info: LockInfo, options: LockOptions): string {
@@ -212,6 +214,7 @@ export function parseLock(bytes: Uint8Array): LockInfo | undefined {
     return {
       pid: v.pid,
       start: typeof v.start === "string" ? v.start : "0",
+      bootTag: typeof v.bootTag === "string" ? v.bootTag : "0",
       host: v.host,
       owner,
       since: v.since,

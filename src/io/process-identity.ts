@@ -7,11 +7,25 @@
  * Without /proc the start time is "0" and only `kill(pid, 0)` can answer.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
+import { createHash } from "node:crypto";
 
 export interface ProcessIdentity {
   pid: number;
   /** The start time from /proc/<pid>/stat, or "0" when the platform has none. */
   start: string;
+}
+
+/** This process, and the machine boot it runs in (start times count from boot). */
+export interface SelfIdentity extends ProcessIdentity {
+  /** A short tag of this host's name: files in a shared folder may come from other hosts. */
+  hostTag: string;
+  /** A short tag of this boot (/proc/sys/kernel/random/boot_id), or "0" when unknown. */
+  bootTag: string;
+}
+
+function tag(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 8);
 }
 
 interface ProcStat {
@@ -38,23 +52,32 @@ function readProcStat(pid: number | "self"): ProcStat | "gone" | undefined {
   return { state, start };
 }
 
-let self: ProcessIdentity | undefined;
+let self: SelfIdentity | undefined;
 
 /** This process, as recorded in the locks and temp file names it makes. */
-export function selfIdentity(): ProcessIdentity {
+export function selfIdentity(): SelfIdentity {
   if (self === undefined) {
     const stat = readProcStat("self");
-    self = { pid: process.pid, start: typeof stat === "object" ? stat.start : "0" };
+    let boot = "";
+    try {
+      boot = fs.readFileSync("/proc/sys/kernel/random/boot_id", "latin1").trim();
+    } catch {
+      // no /proc: the boot is unknown
+    }
+    self = { pid: process.pid, start: typeof stat === "object" ? stat.start : "0", hostTag: tag(os.hostname()), bootTag: boot === "" ? "0" : tag(boot) };
   }
   return self;
 }
 
 /**
- * Whether the process that recorded `owner` still runs. "unknown" when that cannot be proven
- * either way (never taken as dead).
+ * Whether the process that recorded `owner` on this host still runs. "unknown" when that cannot
+ * be proven either way (never taken as dead). An owner from an earlier boot is gone (the start
+ * time counts from boot, so it proves nothing across a reboot).
  */
-export function ownerState(owner: ProcessIdentity): "running" | "gone" | "unknown" {
+export function ownerState(owner: ProcessIdentity & { bootTag?: string }): "running" | "gone" | "unknown" {
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return "unknown";
+  const me = selfIdentity();
+  if (owner.bootTag !== undefined && owner.bootTag !== "0" && me.bootTag !== "0" && owner.bootTag !== me.bootTag) return "gone";
   const stat = readProcStat(owner.pid);
   if (stat === "gone") return "gone";
   if (stat !== undefined) {

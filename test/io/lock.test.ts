@@ -62,6 +62,9 @@ function writeLock(log: string, pid: number, start: string): void {
 }
 
 const linux = process.platform === "linux";
+const tag = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 8);
+/** The start of a temp file name made on this host and boot (src/io/files.ts tempPathIn). */
+const tempPrefix = () => `.imladri-tmp-${tag(os.hostname())}-${tag(fs.readFileSync("/proc/sys/kernel/random/boot_id", "latin1").trim())}-`;
 
 describe.skipIf(!linux)("lock holders (Linux /proc)", () => {
   it("takes over a lock whose holder is a zombie (kill(pid, 0) would call it alive)", async () => {
@@ -129,20 +132,25 @@ describe.skipIf(!linux)("lock holders (Linux /proc)", () => {
 });
 
 describe.skipIf(!linux)("temp files left by a killed run", () => {
-  it("the next run removes a dead run's temp file and keeps a running process's", () => {
+  it("the next run removes a dead run's temp file (or an earlier boot's) and keeps a running process's and another host's", () => {
     const dir = tempDir();
     const key = demoKey(dir);
     const dead = deadProcess();
-    const deadTemp = path.join(dir, `.imladri-tmp-${dead.pid}-${dead.start}-0123456789ab`);
-    const liveTemp = path.join(dir, `.imladri-tmp-${process.pid}-${stat(process.pid).start}-0123456789ab`);
-    const reused = path.join(dir, `.imladri-tmp-${process.pid}-1-0123456789ab`);
+    const p = tempPrefix();
+    const deadTemp = path.join(dir, `${p}${dead.pid}-${dead.start}-0123456789ab`);
+    const liveTemp = path.join(dir, `${p}${process.pid}-${stat(process.pid).start}-0123456789ab`);
+    const reused = path.join(dir, `${p}${process.pid}-1-0123456789ab`);
+    const earlierBoot = path.join(dir, `.imladri-tmp-${tag(os.hostname())}-00000000-${process.pid}-${stat(process.pid).start}-0123456789ab`);
+    const otherHost = path.join(dir, `.imladri-tmp-${tag("another-host")}-00000000-${dead.pid}-${dead.start}-0123456789ab`);
     const notOurs = path.join(dir, `.imladri-tmp-${dead.pid}-other`);
-    for (const f of [deadTemp, liveTemp, reused, notOurs]) fs.writeFileSync(f, "secret", { mode: 0o600 });
+    for (const f of [deadTemp, liveTemp, reused, earlierBoot, otherHost, notOurs]) fs.writeFileSync(f, "secret", { mode: 0o600 });
     const r = imladri(["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--out", path.join(dir, "p.json")]);
     expect(r.code, r.stderr).toBe(0);
     expect(fs.existsSync(deadTemp)).toBe(false);
     expect(fs.existsSync(reused)).toBe(false);
+    expect(fs.existsSync(earlierBoot)).toBe(false);
     expect(fs.existsSync(liveTemp)).toBe(true);
+    expect(fs.existsSync(otherHost)).toBe(true);
     expect(fs.existsSync(notOurs)).toBe(true);
   });
 
@@ -162,7 +170,7 @@ describe.skipIf(!linux)("temp files left by a killed run", () => {
     for (let i = 0; i < 3000 && !fs.readdirSync(pause).some((n) => n.startsWith("temp-written.")); i++) await new Promise((r) => setTimeout(r, 10));
     const temps = fs.readdirSync(dir).filter((n) => n.startsWith(".imladri-tmp-"));
     expect(temps).toHaveLength(1);
-    expect(temps[0]).toMatch(new RegExp(`^\\.imladri-tmp-${c.pid}-${stat(c.pid!).start}-[0-9a-f]{12}$`));
+    expect(temps[0]!.startsWith(`${tempPrefix()}${c.pid}-${stat(c.pid!).start}-`)).toBe(true);
     expect(fs.statSync(path.join(dir, temps[0]!)).mode & 0o777).toBe(0o600);
     c.kill("SIGKILL");
     await exited;
