@@ -52,21 +52,21 @@ export function assertWritable(file: string, options: WriteOptions = {}): void {
 }
 
 /**
- * Writes all of `data` at the file position (or at `position`), looping over short writes: a
- * full disk, a quota or a signal may make the system take fewer bytes than asked, and a write
- * whose count is ignored leaves a truncated file reported as success (issue 12). Throws the
- * system's error; the caller names the file. The one way this codebase writes to a descriptor.
+ * Writes all of `data` at the file position, looping over short writes: a full disk, a quota or
+ * a signal may make the system take fewer bytes than asked, and a write whose count is ignored
+ * leaves a truncated file reported as success (issue 12). Throws the system's error; the caller
+ * names the file. `progress.written` counts the bytes written, also when it throws. The one way
+ * this codebase writes to a descriptor.
  */
-export function writeAll(fd: number, data: string | Uint8Array, position?: number): void {
+export function writeAll(fd: number, data: string | Uint8Array, progress: { written: number } = { written: 0 }): void {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  let done = 0;
-  while (done < bytes.length) {
-    const n = fs.writeSync(fd, bytes, done, faultWriteLength(bytes.length - done), position === undefined ? null : position + done);
+  while (progress.written < bytes.length) {
+    const n = fs.writeSync(fd, bytes, progress.written, faultWriteLength(bytes.length - progress.written), null);
     faultWritten(n);
     // A write of zero bytes with no error should not happen for a regular file; looping on it
     // would never end, so it is the full disk it almost certainly is.
     if (n === 0) throw Object.assign(new Error("ENOSPC: the system wrote 0 bytes"), { code: "ENOSPC" });
-    done += n;
+    progress.written += n;
   }
 }
 
@@ -189,8 +189,10 @@ export function appendLineDurable(file: string, line: string): void {
   if (line.includes("\n")) throw new Error("appendLineDurable: a JSON Lines record must not contain a newline");
   let fd: number | undefined;
   let size: number | undefined;
+  const progress = { written: 0 };
   try {
-    fd = fs.openSync(file, "r+");
+    // O_APPEND: the runtime may append to the same log while cleanup runs; each write lands at the end.
+    fd = fs.openSync(file, "a+");
     size = fs.fstatSync(fd).size;
     let prefix = "";
     if (size > 0) {
@@ -198,16 +200,21 @@ export function appendLineDurable(file: string, line: string): void {
       fs.readSync(fd, last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = "\n";
     }
-    // Positioned at the size read: the lock (DESIGN §10) keeps other writers of this log away.
-    writeAll(fd, prefix + line + "\n", size);
+    writeAll(fd, prefix + line + "\n", progress);
     fs.fsyncSync(fd);
   } catch (e) {
     let after = "";
     if (fd !== undefined && size !== undefined) {
       try {
-        fs.ftruncateSync(fd, size);
-        fs.fsyncSync(fd);
-        after = "; the log was cut back to where it was, so the next run can resume";
+        // Cut back only when the file holds exactly what it held plus our bytes: never a line
+        // another writer appended meanwhile.
+        if (fs.fstatSync(fd).size === size + progress.written) {
+          fs.ftruncateSync(fd, size);
+          fs.fsyncSync(fd);
+          after = "; the log was cut back to where it was, so the next run can resume";
+        } else {
+          after = "; another writer appended meanwhile, so the log was not cut back: its last line from this run may be torn";
+        }
       } catch (e2) {
         after = `; cutting the log back failed too (${sysCodeOf(e2)}): its last line may be torn`;
       }
