@@ -79,7 +79,7 @@ const TEMP_PREFIX = ".imladri-tmp-";
 const TEMP_NAME = /^\.imladri-tmp-([0-9a-f]{8})-([0-9a-f]{8}|0)-(\d{1,10})-(\d{1,20})-[0-9a-f]{12}$/;
 
 /**
- * A fresh temp file path in `dir`, named for this process (pid and start time) so that a later
+ * A fresh temp file path in `dir`, named for this process (host, boot, pid, start time) so a later
  * run can remove it if this process dies before it does (kill -9; {@link removeStaleTemps}).
  */
 export function tempPathIn(dir: string): string {
@@ -183,7 +183,7 @@ function fsyncDir(dir: string): void {
  * before the next action). If the file does not end in a newline, one is added first so a torn
  * last line from a crash never merges with the new one. If the append fails (a full disk), the
  * file is cut back to its size before it, so no torn line is left to block the next run
- * (docs/cleanup.md "Resuming"); the error says whether that worked.
+ * (docs/cleanup.md "Interrupted runs"); the error says whether that worked.
  */
 export function appendLineDurable(file: string, line: string): void {
   if (line.includes("\n")) throw new Error("appendLineDurable: a JSON Lines record must not contain a newline");
