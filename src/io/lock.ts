@@ -192,11 +192,20 @@ function isStale(file: string, held: LockInfo | undefined): boolean {
   return held.host === os.hostname() && ownerState(held) === "gone";
 }
 
+/** A lock is a short JSON line; more than this is not one of ours, and is not read further. */
+const MAX_LOCK_BYTES = 4096;
+
 function readLockBytes(file: string): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, "r");
+    const buf = Buffer.alloc(MAX_LOCK_BYTES);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
