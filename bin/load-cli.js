@@ -5,7 +5,7 @@
 const { readFileSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const path = require("node:path");
-const { Script, constants } = require("node:vm");
+const { Script } = require("node:vm");
 
 const file = path.join(__dirname, "..", "dist", "cli", "imladri.cjs");
 const cacheFile = file + ".cache";
@@ -28,11 +28,11 @@ function loadCli() {
     process.exit(70);
   }
   const source = "(function (exports, require, module, __filename, __dirname) { " + text + "\n})";
-  const script = new Script(source, {
-    filename: file,
-    cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No dynamic import() may run in this script: functions V8 takes from the code cache lose the
+  // import callback (Node 20: "A dynamic import callback was not specified", even with
+  // importModuleDynamically set; issue 12, the postgres provider). scripts/build-cli.mjs refuses a
+  // bundle that holds one; modules outside the bundle (pg) are loaded with require.
+  const script = new Script(source, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
   return {

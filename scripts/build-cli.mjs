@@ -45,12 +45,28 @@ await esbuild.build({
   format: "cjs",
   platform: "node",
   target: ["node20"],
-  // pg is loaded only by the PostgreSQL cleanup provider, from node_modules as usual.
+  // pg is loaded only by the PostgreSQL cleanup provider, from node_modules as usual, with
+  // require (src/cleanup/providers/postgres.ts says why not import()).
   external: ["pg"],
   plugins: [ownImportMetaUrl],
   logLevel: "warning",
   legalComments: "none",
 });
+
+// A dynamic import() left in the bundle fails at run time in the script bin/load-cli.js compiles
+// from the code cache ("A dynamic import callback was not specified"; issue 12: the postgres
+// provider never loaded from the installed command). esbuild turns the CLI's own lazy imports
+// into requires; anything else must use require too. Refuse to ship one.
+{
+  const { readFileSync } = await import("node:fs");
+  const text = readFileSync(out, "utf8");
+  const at = text.search(/(?<![\w$.])import\s*\(/);
+  if (at !== -1) {
+    const line = text.slice(0, at).split("\n").length;
+    process.stderr.write(`build-cli: ${out}:${line}: a dynamic import() is left in the bundle; it fails when run from the code cache: use require\n`);
+    process.exit(1);
+  }
+}
 
 // The cache: compile and run the bundle the way bin/load-cli.js does, on the demo bundle, and
 // save what V8 compiled. Its output is not wanted here; a failure is.

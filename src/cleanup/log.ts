@@ -8,11 +8,10 @@
  * destroy could hide what is still running. Schema problems in other events are not cleanup's
  * business: they are returned as warnings (`proof export` refuses them).
  */
-import { CliError } from "../cli/errors.js";
-import { ExitCode } from "../cli/exit-codes.js";
 import { JsonSyntaxError, parseJsonBytes } from "../core/json/parse.js";
 import { isJsonObject } from "../core/json/value.js";
 import { validateEvent } from "../core/schema/validate.js";
+import { IoError } from "../io/errors.js";
 import { readInputBytes } from "../io/files.js";
 import { isLifecycleType, type LoggedEvent } from "./plan.js";
 
@@ -34,16 +33,18 @@ export interface EventLog {
 /** How many bad lines are listed before the rest are only counted. */
 const MAX_LISTED = 20;
 
-/** Reads and checks a log file; throws CliError 66 when missing, 65 when refused. */
+/** Reads and checks a log file; throws IoError: notFound (exit 66) when missing, badData (65) when refused. */
 export function readEventLog(file: string): EventLog {
   const bytes = readInputBytes(file, "event log");
   const { events, ids, errors, warnings } = parseEventLog(bytes);
   if (errors.length > 0) {
     const lines = errors.slice(0, MAX_LISTED).map((p) => `${file}:${p.line}: ${p.pointer === "" ? "" : p.pointer + ": "}${p.message}`);
     if (errors.length > MAX_LISTED) lines.push(`... and ${errors.length - MAX_LISTED} more`);
-    throw new CliError(
-      ExitCode.dataError,
+    throw new IoError(
+      "badData",
+      file,
       `${file}: refusing a bad event log (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was changed`,
+      undefined,
       lines,
     );
   }

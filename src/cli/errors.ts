@@ -34,7 +34,7 @@ const EXIT_OF_IO_ERROR: Readonly<Record<IoErrorKind, ExitCode>> = {
  * anything else is returned as it is (a bug, reported as an internal error by main).
  */
 export function toCliError(e: unknown): unknown {
-  if (e instanceof IoError) return new CliError(EXIT_OF_IO_ERROR[e.kind], e.message);
+  if (e instanceof IoError) return new CliError(EXIT_OF_IO_ERROR[e.kind], e.message, e.details);
   if (e instanceof CleanupRequestError) return new CliError(ExitCode.usage, e.message);
   if (e instanceof CleanupConfigError) return new CliError(ExitCode.dataError, e.message, e.details);
   return e;

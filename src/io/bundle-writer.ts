@@ -3,12 +3,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { randomBytes } from "node:crypto";
 import type { BundleFormat } from "../core/bundle/serialize.js";
 import type { BundleHeader, EventRecord } from "../core/bundle/types.js";
 import { canonicalize } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
-import { assertWritable, cannotWrite, writeFileAtomic, type WriteOptions } from "./files.js";
+import { assertWritable, cannotWrite, removeStaleTemps, tempPathIn, writeAll, writeFileAtomic, type WriteOptions } from "./files.js";
 
 /** Spooled text is written in pieces of about this many characters. */
 const SPOOL_FLUSH_CHARS = 1 << 20;
@@ -34,8 +33,11 @@ export class BundleFileWriter {
     private readonly options: WriteOptions,
   ) {
     assertWritable(out, options);
-    // Beside the output, as writeFileAtomic's temp file is: same disk, same permissions.
-    this.spool = path.join(path.dirname(path.resolve(out)), `.imladri-tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    // Beside the output, as writeFileAtomic's temp file is: same disk, same permissions; named for
+    // this process so a later run removes it if this one is killed (issue 12).
+    const dir = path.dirname(path.resolve(out));
+    removeStaleTemps(dir);
+    this.spool = tempPathIn(dir);
     try {
       this.fd = fs.openSync(this.spool, "wx", 0o600);
     } catch (e) {
@@ -83,7 +85,7 @@ export class BundleFileWriter {
   private flush(): void {
     if (this.pending === "") return;
     try {
-      fs.writeSync(this.fd!, this.pending);
+      writeAll(this.fd!, this.pending);
     } catch (e) {
       this.discard();
       throw cannotWrite(this.out, this.options, e);

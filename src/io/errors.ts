@@ -29,6 +29,8 @@ export class IoError extends Error {
     message: string,
     /** The system's error code (ENOSPC, EACCES, …), when there was one. */
     readonly sysCode?: string,
+    /** Extra lines for people (e.g. every bad line of a refused file), printed after the message. */
+    readonly details: readonly string[] = [],
   ) {
     super(message);
     this.name = "IoError";

@@ -6,6 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { IoError, sysCodeOf } from "./errors.js";
+import { ownerState, selfIdentity } from "./process-identity.js";
+import { faultWriteLength, faultWritten, testPause } from "./test-hooks.js";
 
 /** Reads a whole input file (or stdin for "-") as bytes. */
 export function readInputBytes(file: string, what = "input"): Uint8Array {
@@ -50,21 +52,92 @@ export function assertWritable(file: string, options: WriteOptions = {}): void {
 }
 
 /**
+ * Writes all of `data` at the file position, looping over short writes: a full disk, a quota or
+ * a signal may make the system take fewer bytes than asked, and a write whose count is ignored
+ * leaves a truncated file reported as success (issue 12). Throws the system's error; the caller
+ * names the file. `progress.written` counts the bytes written, also when it throws. The one way
+ * this codebase writes to a descriptor.
+ */
+export function writeAll(fd: number, data: string | Uint8Array, progress: { written: number } = { written: 0 }): void {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  while (progress.written < bytes.length) {
+    const n = fs.writeSync(fd, bytes, progress.written, faultWriteLength(bytes.length - progress.written), null);
+    faultWritten(n);
+    // A write of zero bytes with no error should not happen for a regular file; looping on it
+    // would never end, so it is the full disk it almost certainly is.
+    if (n === 0) throw Object.assign(new Error("ENOSPC: the system wrote 0 bytes"), { code: "ENOSPC" });
+    progress.written += n;
+  }
+}
+
+/** The name prefix of every temp file this tool makes beside an output (spools, atomic writes, locks). */
+const TEMP_PREFIX = ".imladri-tmp-";
+/**
+ * `.imladri-tmp-<host tag>-<boot tag>-<pid>-<start>-<random>`: the owner process is named (with
+ * its host and boot, for folders shared between machines), so a later run can tell a dead one's file.
+ */
+const TEMP_NAME = /^\.imladri-tmp-([0-9a-f]{8})-([0-9a-f]{8}|0)-(\d{1,10})-(\d{1,20})-[0-9a-f]{12}$/;
+
+/**
+ * A fresh temp file path in `dir`, named for this process (host, boot, pid, start time) so a later
+ * run can remove it if this process dies before it does (kill -9; {@link removeStaleTemps}).
+ */
+export function tempPathIn(dir: string): string {
+  const me = selfIdentity();
+  return path.join(dir, `${TEMP_PREFIX}${me.hostTag}-${me.bootTag}-${me.pid}-${me.start}-${randomBytes(6).toString("hex")}`);
+}
+
+/**
+ * Removes temp files in `dir` left by runs of this tool that died (kill -9, a power cut): only
+ * names this tool makes, owned by this user, whose process is proven gone (DESIGN §11; issue 12).
+ * Such a file may hold a new private key or a whole bundle. Best effort: a failure is ignored.
+ */
+export function removeStaleTemps(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(TEMP_PREFIX));
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  const me = selfIdentity();
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    // Another host's file: its process cannot be checked from here.
+    if (m === null || m[1] !== me.hostTag) continue;
+    const owner = { bootTag: m[2]!, pid: Number(m[3]), start: m[4]! };
+    if (ownerState(owner) !== "gone") continue;
+    const file = path.join(dir, name);
+    try {
+      const st = fs.lstatSync(file);
+      if (!st.isFile() || (uid !== undefined && st.uid !== uid)) continue;
+      fs.unlinkSync(file);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+}
+
+/**
  * Writes through a temp file in the same folder, fsyncs it, then renames it into place.
  * Without `force` the final step is a hard link, which fails if the target appeared meanwhile,
- * so a concurrent writer's file is never clobbered.
+ * so a concurrent writer's file is never clobbered. On any failure (a full disk included) the
+ * temp file is removed and the previous file is left as it was.
  */
 export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Array>, options: WriteOptions = {}): void {
   assertWritable(file, options);
   const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.imladri-tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+  removeStaleTemps(dir);
+  const tmp = tempPathIn(dir);
   let fd: number | undefined;
   try {
+    // Created with its final mode: a private key is never readable by others, not even briefly.
     fd = fs.openSync(tmp, "wx", options.mode ?? 0o644);
-    for (const c of chunks) fs.writeSync(fd, typeof c === "string" ? Buffer.from(c, "utf8") : c);
+    for (const c of chunks) writeAll(fd, c);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
+    testPause("temp-written");
     if (options.force) {
       fs.renameSync(tmp, file);
     } else {
@@ -87,7 +160,9 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
 /** The error for an output that cannot be written (exit 73), naming the file and the system's error code. */
 export function cannotWrite(file: string, options: WriteOptions, e: unknown): IoError {
   if (e instanceof IoError) return e;
-  return new IoError("writeFailed", file, `${file}: cannot write the ${options.what ?? "output"} (${sysCodeOf(e)})`, (e as NodeJS.ErrnoException)?.code);
+  const what = options.what ?? "output";
+  const kept = options.force ? `; the previous ${what} is unchanged` : "";
+  return new IoError("writeFailed", file, `${file}: cannot write the ${what} (${sysCodeOf(e)})${kept}`, (e as NodeJS.ErrnoException)?.code);
 }
 
 function fsyncDir(dir: string): void {
@@ -106,24 +181,45 @@ function fsyncDir(dir: string): void {
 /**
  * Appends one line to a log and fsyncs before returning (DESIGN §10: each outcome is durable
  * before the next action). If the file does not end in a newline, one is added first so a torn
- * last line from a crash never merges with the new one.
+ * last line from a crash never merges with the new one. If the append fails (a full disk), the
+ * file is cut back to its size before it, so no torn line is left to block the next run
+ * (docs/cleanup.md "Interrupted runs"); the error says whether that worked.
  */
 export function appendLineDurable(file: string, line: string): void {
   if (line.includes("\n")) throw new Error("appendLineDurable: a JSON Lines record must not contain a newline");
   let fd: number | undefined;
+  let size: number | undefined;
+  const progress = { written: 0 };
   try {
+    // O_APPEND: the runtime may append to the same log while cleanup runs; each write lands at the end.
     fd = fs.openSync(file, "a+");
-    const size = fs.fstatSync(fd).size;
+    size = fs.fstatSync(fd).size;
     let prefix = "";
     if (size > 0) {
       const last = Buffer.alloc(1);
       fs.readSync(fd, last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = "\n";
     }
-    fs.writeSync(fd, prefix + line + "\n");
+    writeAll(fd, prefix + line + "\n", progress);
     fs.fsyncSync(fd);
   } catch (e) {
-    throw new IoError("updateFailed", file, `${file}: cannot append to the log (${sysCodeOf(e)})`, (e as NodeJS.ErrnoException)?.code);
+    let after = "";
+    if (fd !== undefined && size !== undefined) {
+      try {
+        // Cut back only when the file holds exactly what it held plus our bytes: never a line
+        // another writer appended meanwhile.
+        if (fs.fstatSync(fd).size === size + progress.written) {
+          fs.ftruncateSync(fd, size);
+          fs.fsyncSync(fd);
+          after = "; the log was cut back to where it was, so the next run can resume";
+        } else {
+          after = "; another writer appended meanwhile, so the log was not cut back: its last line from this run may be torn";
+        }
+      } catch (e2) {
+        after = `; cutting the log back failed too (${sysCodeOf(e2)}): its last line may be torn`;
+      }
+    }
+    throw new IoError("updateFailed", file, `${file}: cannot append to the log (${sysCodeOf(e)})${after}`, (e as NodeJS.ErrnoException)?.code);
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -39,17 +39,6 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
 /** Layers that must run in a browser: no Node built-in either. */
 const NO_NODE_BUILTINS: ReadonlySet<Layer> = new Set(["core", "browser"]);
 
-/**
- * Arrows another branch of issue 14 removes ("files": cleanup's lock and log throw IoError). Each
- * must still exist here, so the list cannot outlive them: when that branch is merged, this test
- * fails until the list is emptied.
- */
-const PENDING_ELSEWHERE: ReadonlySet<string> = new Set([
-  "src/cleanup/lock.ts → src/cli/errors.ts",
-  "src/cleanup/lock.ts → src/cli/exit-codes.ts",
-  "src/cleanup/log.ts → src/cli/errors.ts",
-  "src/cleanup/log.ts → src/cli/exit-codes.ts",
-]);
 
 function tsFiles(dir: string): string[] {
   return fs
@@ -118,13 +107,8 @@ describe("layering: imports point down (core ← io ← cli; cleanup is io-level
   });
 
   it("has no arrow pointing up, and no Node built-in in core or the page", () => {
-    const bad = all.flatMap((f) => badArrows(f)).filter((a) => !PENDING_ELSEWHERE.has(a));
+    const bad = all.flatMap((f) => badArrows(f));
     expect(bad, `imports that break the layering:\n  ${bad.join("\n  ")}`).toEqual([]);
-  });
-
-  it("lists only pending arrows that still exist", () => {
-    const found = new Set(all.flatMap((f) => badArrows(f)));
-    expect([...PENDING_ELSEWHERE].filter((a) => !found.has(a))).toEqual([]);
   });
 
   it("keeps cleanup's outcome codes equal to the CLI's exit codes (DESIGN §10)", () => {

@@ -1,18 +1,23 @@
 /**
  * The postgres provider against a real PostgreSQL server, started on loopback by the test
- * (test/support/postgres.ts; scripts/ci-postgres.sh installs the binaries on a clean machine).
+ * (test/support/postgres.ts; scripts/ci-postgres.sh installs the binaries on a clean machine),
+ * driven through the built command `bin/imladri.js cleanup ...` as a user runs it: the provider
+ * once failed to load pg only there (issue 12, item 3).
  */
 import * as path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quoteIdentifier, vetBranch } from "../../src/cleanup/providers/postgres.js";
+import { imladri, type RunResult } from "../support/cli.js";
 import { startPostgres, type PgServer } from "../support/postgres.js";
-import { appended, cleanup, create, results, tempDir, writeConfig, writeLog } from "./helpers.js";
+import { ensureBuilt } from "./built-cli.js";
+import { appended, create, results, tempDir, writeConfig, writeLog } from "./helpers.js";
 
 let server: PgServer;
 let admin: pg.Client;
 
 beforeAll(async () => {
+  ensureBuilt();
   server = await startPostgres();
   admin = new pg.Client({ connectionString: server.url() });
   await admin.connect();
@@ -45,6 +50,11 @@ async function countRows(db: string): Promise<number> {
   } finally {
     await c.end();
   }
+}
+
+/** `imladri cleanup` in `dir` (its events.jsonl and imladri.config.json), with `env` added. */
+function cli(dir: string, args: string[], env: Record<string, string>): RunResult {
+  return imladri(["cleanup", "--log", "events.jsonl", ...args], { cwd: dir, env: { DATABASE_URL: undefined, ...env } });
 }
 
 function setup(urlEnv = "DATABASE_URL", extra: Record<string, unknown> = {}): string {
@@ -85,12 +95,14 @@ describe("postgres provider (real server)", () => {
     const dir = setup();
     writeLog(path.join(dir, "events.jsonl"), [create("db.branch", "b1", { source: "src", provider: "postgres" }), create("db.branch", "b2", { source: "src" })]);
     const env = { DATABASE_URL: server.url() };
-    const plan = await cleanup(dir, { env });
-    expect(plan.prepared.plan.map((r) => `${r.id}:${r.action}`)).toEqual(["b2:destroy", "b1:destroy"]);
+    const plan = cli(dir, [], env);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/db\.branch\s+b2\s+postgres .*destroy[\s\S]*db\.branch\s+b1\s+postgres .*destroy/);
+    expect(plan.stdout + plan.stderr).not.toContain("cannot be loaded");
     expect(await databases()).toContain("b1");
 
-    const out = await cleanup(dir, { apply: true, yes: true, env });
-    expect(out.exitCode).toBe(0);
+    const out = cli(dir, ["--apply", "--yes"], env);
+    expect(out.code, out.stdout + out.stderr).toBe(0);
     const dbs = await databases();
     expect(dbs).not.toContain("b1");
     expect(dbs).not.toContain("b2");
@@ -101,14 +113,14 @@ describe("postgres provider (real server)", () => {
     await lingering.end().catch(() => {});
 
     // Run again: nothing left; the log's evidence is complete.
-    expect((await cleanup(dir, { check: true, env })).exitCode).toBe(0);
+    expect(cli(dir, ["--check"], env).code).toBe(0);
   });
 
   it("answers absent for a branch that is already gone", async () => {
     const dir = setup();
     writeLog(path.join(dir, "events.jsonl"), [create("db.branch", "gone_branch", { source: "src" })]);
-    const out = await cleanup(dir, { apply: true, yes: true, env: { DATABASE_URL: server.url() } });
-    expect(out.exitCode).toBe(0);
+    const out = cli(dir, ["--apply", "--yes"], { DATABASE_URL: server.url() });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(results(path.join(dir, "events.jsonl"))).toEqual(["gone_branch:started", "gone_branch:absent"]);
   });
 
@@ -129,8 +141,8 @@ describe("postgres provider (real server)", () => {
       create("db.branch", 'x"; DROP DATABASE src2; --', { source: "src2" }),
     ]);
     const before = await databases();
-    const out = await cleanup(dir, { apply: true, yes: true, env: { DATABASE_URL: server.url("maint") } });
-    expect(out.exitCode).toBe(1);
+    const out = cli(dir, ["--apply", "--yes"], { DATABASE_URL: server.url("maint") });
+    expect(out.code, out.stdout + out.stderr).toBe(1);
     expect(await databases()).toEqual(before);
     expect(await countRows("src2")).toBe(2);
     const errors = Object.fromEntries(
@@ -150,22 +162,32 @@ describe("postgres provider (real server)", () => {
     await admin.query("CREATE DATABASE b3 TEMPLATE src");
     const dir = setup("IMLADRI_TEST_NO_SUCH_URL");
     writeLog(path.join(dir, "events.jsonl"), [create("db.branch", "b3", { source: "src" })]);
-    const out = await cleanup(dir, { apply: true, yes: true, env: { DATABASE_URL: server.url() } });
-    expect(out.exitCode).toBe(1);
-    expect(out.prepared.plan[0]?.reason).toContain("IMLADRI_TEST_NO_SUCH_URL");
+    const out = cli(dir, ["--apply", "--yes"], { DATABASE_URL: server.url() });
+    expect(out.code).toBe(1);
+    expect(out.stdout + out.stderr).toContain("IMLADRI_TEST_NO_SUCH_URL");
     expect(await databases()).toContain("b3");
   });
 
-  it("retries when the server cannot be reached, then reports failed without the password", async () => {
+  it("a down server: retried, then failed recorded without the password; the next run resumes cleanly once it is up", async () => {
+    await admin.query("CREATE DATABASE b4 TEMPLATE src");
     const dir = setup("DATABASE_URL", { retries: 1, timeoutMs: 5000 });
-    writeLog(path.join(dir, "events.jsonl"), [create("db.branch", "b3", { source: "src" })]);
-    const url = `postgresql://imladri:hunter2@127.0.0.1:1/postgres`;
-    const out = await cleanup(dir, { apply: true, yes: true, env: { DATABASE_URL: url } });
-    expect(out.exitCode).toBe(1);
-    const failed = appended(path.join(dir, "events.jsonl")).filter((e) => (e.cleanup as { result: string }).result === "failed");
+    const log = path.join(dir, "events.jsonl");
+    writeLog(log, [create("db.branch", "b4", { source: "src" })]);
+    // Nothing listens on port 1: the server is down as far as cleanup can tell.
+    const out = cli(dir, ["--apply", "--yes"], { DATABASE_URL: "postgresql://imladri:hunter2@127.0.0.1:1/postgres" });
+    expect(out.code).toBe(1);
+    expect(out.stdout + out.stderr).not.toContain("hunter2");
+    const failed = appended(log).filter((e) => (e.cleanup as { result: string }).result === "failed");
     expect(failed).toHaveLength(2);
     expect(String((failed[0]!.cleanup as { error: string }).error)).toContain("ECONNREFUSED");
     for (const e of failed) expect(JSON.stringify(e)).not.toContain("hunter2");
-    expect(await databases()).toContain("b3");
+    expect(await databases()).toContain("b4");
+
+    const again = cli(dir, ["--apply", "--yes"], { DATABASE_URL: server.url() });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(results(log)).toEqual(["b4:started", "b4:failed", "b4:started", "b4:failed", "b4:started", "b4:ok"]);
+    expect(await databases()).not.toContain("b4");
+    expect(await countRows("src")).toBe(3);
+    expect(cli(dir, ["--check"], { DATABASE_URL: server.url() }).code).toBe(0);
   });
 });

@@ -18,6 +18,7 @@
  * The connection URL is read from the environment variable the config names (never from the
  * config file) and never printed. The `pg` driver is imported only when this provider is used.
  */
+import { createRequire } from "node:module";
 import type { PostgresProviderConfig } from "../config.js";
 import type { Leftover } from "../plan.js";
 import { errorText, type Outcome, type Provider } from "./types.js";
@@ -62,8 +63,7 @@ export class PostgresProvider implements Provider {
       return;
     }
     try {
-      const mod = (await import("pg")) as PgModule & { default?: PgModule };
-      this.pg = mod.default ?? mod;
+      this.pg = loadPg();
     } catch (e) {
       this.blocked = `the pg package cannot be loaded (${errorText(e)}): run npm install pg`;
     }
@@ -137,6 +137,17 @@ export class PostgresProvider implements Provider {
       await client.end().catch(() => {});
     }
   }
+}
+
+/**
+ * `require("pg")` (pg is CommonJS), not `import("pg")`: the installed command runs as one script
+ * compiled from a V8 code cache (bin/load-cli.js), where a dynamic import() fails with "A dynamic
+ * import callback was not specified" (issue 12). require resolves pg from this module's own
+ * location (scripts/build-cli.mjs keeps each module's import.meta.url), as import would.
+ */
+function loadPg(): PgModule {
+  const mod = createRequire(import.meta.url)("pg") as PgModule & { default?: PgModule };
+  return mod.default ?? mod;
 }
 
 function refuse(reason: string): Outcome {

@@ -16,7 +16,9 @@ import { serializeKeyring } from "../../core/keyring/sign.js";
 import { trustKeyring } from "../../core/keyring/trust.js";
 import type { Keyring } from "../../core/keyring/types.js";
 import type { Finding } from "../../core/verify/finding.js";
-import { assertWritable, readInputBytes, writeFileAtomic } from "../../io/files.js";
+import { assertWritable, readError, readInputBytes, writeFileAtomic } from "../../io/files.js";
+import { acquireLock } from "../../io/lock.js";
+import { testPause } from "../../io/test-hooks.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey, SIGNING_KEY_ENV } from "../key-files.js";
@@ -59,9 +61,39 @@ export function keyringTrustFindings(crypto: CryptoProvider, file: string, root:
   return trustKeyring(trust, readKeyringFile(crypto, file, parseRoot(root)).replay, file);
 }
 
-/** For the commands that extend a keyring: refuses one that does not replay cleanly. */
+/** How long a keyring change waits for another one on the same keyring to finish. */
+const KEYRING_LOCK_WAIT_MS = 15_000;
+
+/**
+ * Runs a keyring change under the keyring's exclusive lock, `<keyring>.lock` (io/lock.ts;
+ * docs/keys.md "Locking"). The change must read the keyring inside `change`, so it applies to
+ * what the previous change wrote, or is refused when it no longer applies (a key already revoked,
+ * a signer no longer active): two concurrent changes never both succeed with one lost (issue 12).
+ */
+export async function withKeyringLock<T>(file: string, command: string, change: () => Promise<T>): Promise<T> {
+  // A missing keyring is a missing input (exit 66), not a lock that cannot be made beside it.
+  try {
+    fs.statSync(file);
+  } catch (e) {
+    throw readError(e, file, "keyring");
+  }
+  const release = acquireLock(`${file}.lock`, {
+    what: "keyring lock",
+    owner: command,
+    waitMs: KEYRING_LOCK_WAIT_MS,
+    heldAdvice: "another key change is under way on this keyring: run the command again when it has finished",
+  });
+  try {
+    return await change();
+  } finally {
+    release();
+  }
+}
+
+/** For the commands that extend a keyring (under {@link withKeyringLock}): refuses one that does not replay cleanly. */
 export function loadKeyringForChange(crypto: CryptoProvider, file: string, root: Kid | undefined): LoadedKeyring & { keyring: Keyring } {
   const loaded = readKeyringFile(crypto, file, root);
+  testPause("keyring-read");
   const { replay } = loaded;
   if (!replay.ok || replay.keyring === undefined) {
     const problems = replay.findings.filter((f) => f.effect === "invalid");
@@ -120,8 +152,9 @@ export function writeNewKeyring(file: string, keyring: Keyring): void {
 }
 
 /**
- * Replaces a keyring with its extension, atomically. If the file changed since it was read (a
- * concurrent rotation), nothing is written: the other change would otherwise be lost.
+ * Replaces a keyring with its extension, atomically. The keyring lock keeps other key changes
+ * out; if the file changed anyway since it was read (a tool that does not take the lock, or a
+ * person editing it), nothing is written: that change would otherwise be lost.
  */
 export function replaceKeyring(loaded: LoadedKeyring, keyring: Keyring): void {
   const now = readInputBytes(loaded.file, "keyring");

@@ -11,7 +11,7 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
-import { assertNewKeyPath, loadActiveSigner, loadKeyringForChange, parseRoot, replaceKeyring, writePrivateKeyFile } from "./keys-file.js";
+import { assertNewKeyPath, loadActiveSigner, loadKeyringForChange, parseRoot, replaceKeyring, withKeyringLock, writePrivateKeyFile } from "./keys-file.js";
 import { orphanKeyNote, refuseUnwritable } from "./keys-output.js";
 
 export interface KeysRotateOptions {
@@ -32,14 +32,19 @@ export async function runKeysRotate(ctx: CommandContext, opts: KeysRotateOptions
     throw new CliError(ExitCode.usage, "--reason goes with --revoke-old (a retired key has no reason recorded)");
   }
   assertNewKeyPath(opts.outKey, [opts.keyring, ...(opts.keyFile !== undefined ? [opts.keyFile] : [])]);
-  const loaded = loadKeyringForChange(crypto, opts.keyring, parseRoot(opts.root));
-  const old = loadActiveSigner(crypto, opts.keyFile, loaded);
-  const key = generatePrivateKey(crypto);
-  const change: KeyChange = opts.revokeOld ? { add: [key], revoke: [{ kid: old.kid, reason: opts.reason! }] } : { add: [key], retire: [old.kid] };
-  const write = extendKeyring(crypto, loaded.keyring, change, [old], formatTimestamp(new Date()));
-  if (!write.ok) refuseUnwritable(write.findings);
-  writePrivateKeyFile(opts.outKey, key);
-  orphanKeyNote(opts.outKey, () => replaceKeyring(loaded, write.keyring));
+  const root = parseRoot(opts.root);
+  // Read, decided and written under the keyring's lock: a concurrent change is never lost.
+  const { old, key, write } = await withKeyringLock(opts.keyring, "keys rotate", async () => {
+    const loaded = loadKeyringForChange(crypto, opts.keyring, root);
+    const old = loadActiveSigner(crypto, opts.keyFile, loaded);
+    const key = generatePrivateKey(crypto);
+    const change: KeyChange = opts.revokeOld ? { add: [key], revoke: [{ kid: old.kid, reason: opts.reason! }] } : { add: [key], retire: [old.kid] };
+    const write = extendKeyring(crypto, loaded.keyring, change, [old], formatTimestamp(new Date()));
+    if (!write.ok) refuseUnwritable(write.findings);
+    writePrivateKeyFile(opts.outKey, key);
+    orphanKeyNote(opts.outKey, () => replaceKeyring(loaded, write.keyring));
+    return { old, key, write };
+  });
   for (const f of write.findings) if (f.effect === "warning") warn(ctx, `${opts.keyring}: ${f.message}`);
 
   const oldStatus = opts.revokeOld ? "revoked" : "retired";
