@@ -1,4 +1,5 @@
 /** `imladri proof export`: check every event, chain, sign and write atomically, streaming (issue 6). */
+import { printable } from "../../core/text/printable.js";
 import { randomUUID } from "node:crypto";
 import { EventLogChecker, type LogProblem } from "../../core/events/log.js";
 import { Exporter, signStatement } from "../../core/export/exporter.js";
@@ -149,8 +150,8 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
     return;
   }
   const { c } = ctx;
-  printLine(`${c.green("exported")} ${statement.length} events to ${opts.out} (${format})`);
-  printLine(`  chain     ${chainId}${exporter.earlierLength > 0 ? ` (continues ${exporter.earlierLength} earlier events)` : ""}`);
+  printLine(`${c.green("exported")} ${statement.length} events to ${printable(opts.out)} (${format})`);
+  printLine(`  chain     ${printable(chainId)}${exporter.earlierLength > 0 ? ` (continues ${exporter.earlierLength} earlier events)` : ""}`);
   printLine(`  identity  ${identity}`);
   printLine(`  signed by ${key ? key.kid : c.yellow("nobody (--unsigned): this bundle can never verify")}`);
 }

@@ -11,6 +11,7 @@
  * Then the findings are settled against `--accept`: only when none blocks is the share written
  * (atomically, from the spool); otherwise the spool is removed and nothing is written.
  */
+import { printable } from "../../core/text/printable.js";
 import type { BundleSink } from "../../core/bundle/read.js";
 import type { BundleFormat } from "../../core/bundle/serialize.js";
 import { BUNDLE_FORMAT, type BundleHeader, type EventRecord } from "../../core/bundle/types.js";
@@ -105,7 +106,7 @@ function redactFile(
   if (signatures.length === 0) warn(ctx, `${bundle} is unsigned: the share will not verify either`);
   const digestOfPolicy = policyDigest(crypto, policy as unknown as JsonObject);
   const dryRunText = Boolean(opts.dryRun) && !ctx.json;
-  if (dryRunText) printLine(`${ctx.c.bold("dry run")}: nothing written. Policy ${policy.name} (${digestOfPolicy.slice(0, 16)}…)`);
+  if (dryRunText) printLine(`${ctx.c.bold("dry run")}: nothing written. Policy ${printable(policy.name)} (${digestOfPolicy.slice(0, 16)}…)`);
 
   // Pass 2: apply the policy, scan, count and spool, one record at a time.
   const writer = opts.dryRun ? undefined : new BundleFileWriter(opts.out!, format, { force: opts.force, what: "share" });
@@ -191,7 +192,7 @@ function redactFile(
       return ExitCode.ok;
     }
     const { c } = ctx;
-    printLine(`${c.green("wrote share")} ${opts.out} (${format}) with policy ${policy.name}`);
+    printLine(`${c.green("wrote share")} ${printable(opts.out!)} (${format}) with policy ${printable(policy.name)}`);
     printLine(`  identity  ${summary.identity} (the source's: the issuer signature still applies)`);
     printLine(`  hidden    ${stats.elided} of ${stats.events} events elided, ${stats.redactedFields} fields redacted in ${stats.partial} events`);
     printLine(`  accepted  ${settled.accepted.length} finding(s)${settled.accepted.length ? ": " + settled.accepted.map((f) => f.id).join(", ") : ""}`);
@@ -266,13 +267,13 @@ class SharePass {
 
 function printDryRunEnd(ctx: CommandContext, settled: SettledFindings, howToFix: string[]): void {
   const { c } = ctx;
-  for (const f of settled.accepted) printLine(`  ${c.dim("accepted")} ${describeLeak(f)}`);
+  for (const f of settled.accepted) printLine(`  ${c.dim("accepted")} ${printable(describeLeak(f))}`);
   if (settled.blockingCount === 0) {
     printLine(c.green("  no unaccepted findings: the share would be written"));
     return;
   }
   printLine(c.red(`  ${settled.blockingCount} finding(s) would block the share:`));
-  for (const line of listed(howToFix, settled.blockingCount, Infinity)) printLine(`    ${line}`);
+  for (const line of listed(howToFix, settled.blockingCount, Infinity)) printLine(`    ${printable(line)}`);
 }
 
 /** Errors about the copy of stdin name `-` as the user gave it. */
@@ -282,7 +283,7 @@ function namingStdin<T>(bundle: string, input: RereadableBundle, f: () => T): T 
   } catch (thrown) {
     const e = toCliError(thrown);
     if (bundle === "-" && e instanceof CliError && e.message.includes(input.path)) {
-      throw new CliError(e.exitCode, e.message.split(input.path).join("<stdin>"), e.details);
+      throw new CliError(e.exitCode, e.message.split(input.path).join("<stdin>"), e.details, e.code);
     }
     throw e;
   }
@@ -327,6 +328,6 @@ function printPlanLine(ctx: CommandContext, p: PlanEntry, input: JsonValue): voi
   const { c } = ctx;
   const event = isJsonObject(input) ? input.event : undefined;
   const type = isJsonObject(event) && typeof event.type === "string" ? event.type : "";
-  const what = p.action === "elide" ? c.yellow("elide") : p.action === "elided" ? c.dim("already elided") : p.pointers.length ? `redact ${p.pointers.join(", ")}` : c.dim("unchanged");
-  printLine(`  seq ${String(p.seq).padEnd(4)} ${type.padEnd(18)} ${what}`);
+  const what = p.action === "elide" ? c.yellow("elide") : p.action === "elided" ? c.dim("already elided") : p.pointers.length ? `redact ${printable(p.pointers.join(", "))}` : c.dim("unchanged");
+  printLine(`  seq ${String(p.seq).padEnd(4)} ${printable(type).padEnd(18)} ${what}`);
 }

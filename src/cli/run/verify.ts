@@ -1,4 +1,5 @@
 /** `imladri proof verify`: the verdict, every finding, and the proof's identity. */
+import { printable } from "../../core/text/printable.js";
 import { TrustStore } from "../../core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../../core/verify/verifier.js";
 import { verdictExitCode, type Finding } from "../../core/verify/finding.js";
@@ -98,17 +99,17 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
   // DESIGN §6: a share says how much it hides right beside the verdict.
   const e = r.events;
   const hidden = r.kind === "share" ? c.dim(`  (share: ${e.elided} of ${e.total} events elided, ${e.redactedFields} fields redacted)`) : "";
-  printLine(`${verdictText}  ${bundle}${hidden}`);
+  printLine(`${verdictText}  ${printable(bundle)}${hidden}`);
   if (r.identity) printLine(`  identity    ${r.identity}`);
-  if (r.chain !== undefined) printLine(`  chain       ${r.chain}, ${r.length} events (${r.kind ?? "?"} bundle, ${r.form ?? "?"})`);
+  if (r.chain !== undefined) printLine(`  chain       ${printable(r.chain)}, ${r.length} events (${r.kind ?? "?"} bundle, ${r.form ?? "?"})`);
   if (r.kind === "share") {
     printLine(`  hidden      ${e.elided} of ${e.total} events elided, ${e.redactedFields} fields redacted in ${e.partial} events`);
     const redactors = r.redactorSignatures ?? [];
-    const shown = redactors.map((s) => `${s.kid ?? "?"} (${s.status === "valid" ? `valid, ${s.source}` : s.status})`);
+    const shown = redactors.map((s) => `${printable(s.kid ?? "?")} (${s.status === "valid" ? `valid, ${printable(s.source ?? "")}` : s.status})`);
     printLine(`  redactor    ${shown.length ? shown.join(", ") : c.dim("unsigned redaction")} ${c.dim("(never counted toward --min-signatures)")}`);
   }
   const valid = r.signatures.filter((s) => s.status === "valid");
-  printLine(`  signatures  ${r.validSignatures} valid by trusted keys (${r.minSignatures} required)${valid.length ? ": " + valid.map((s) => `${s.kid} (${s.source})`).join(", ") : ""}`);
+  printLine(`  signatures  ${r.validSignatures} valid by trusted keys (${r.minSignatures} required)${valid.length ? ": " + valid.map((s) => `${printable(s.kid ?? "?")} (${printable(s.source ?? "")})`).join(", ") : ""}`);
   const shown = r.findings;
   if (shown.length > 0) {
     printLine("  findings:");
@@ -118,6 +119,7 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
 
 export function formatFinding(c: ChalkInstance, f: Finding): string {
   const tag = f.effect === "invalid" ? c.red(f.effect) : f.effect === "insufficient" ? c.yellow(f.effect) : f.effect === "warning" ? c.yellow(f.effect) : c.dim(f.effect);
-  const where = [f.seq !== undefined ? `seq ${f.seq}` : "", f.line !== undefined ? `line ${f.line}` : "", f.pointer ? f.pointer : ""].filter(Boolean).join(" ");
-  return `${tag} ${f.code}${where ? ` [${where}]` : ""}: ${f.message}`;
+  const where = [f.seq !== undefined ? `seq ${f.seq}` : "", f.line !== undefined ? `line ${f.line}` : "", f.pointer ? printable(f.pointer) : ""].filter(Boolean).join(" ");
+  // The message may quote data (a reason, a member name): shown through printable (issue 11).
+  return `${tag} ${f.code}${where ? ` [${where}]` : ""}: ${printable(f.message)}`;
 }

@@ -95,7 +95,7 @@ export class Summarizer implements BundleSink {
       if (!this.s.lastTs || f.ts > this.s.lastTs) this.s.lastTs = f.ts;
     }
     const type = show(f.type, isRedacted("/type"));
-    this.s.byType[type] = (this.s.byType[type] ?? 0) + 1;
+    this.s.byType[type] = (Object.hasOwn(this.s.byType, type) ? this.s.byType[type]! : 0) + 1;
     if (f.type && !KNOWN_EVENT_TYPES.includes(f.type)) this.unknown.add(f.type);
     const tenant = show(f.tenant, isRedacted("/actor/tenant"));
     const agent = show(f.agent, isRedacted("/actor/agent"));
@@ -107,7 +107,7 @@ export class Summarizer implements BundleSink {
     else if (isRedacted("/actor/user")) this.s.redactedUsers++;
     if (f.type === "tool.call") {
       const outcome = show(f.outcome, isRedacted("/decision/outcome"));
-      this.s.decisions[outcome] = (this.s.decisions[outcome] ?? 0) + 1;
+      this.s.decisions[outcome] = (Object.hasOwn(this.s.decisions, outcome) ? this.s.decisions[outcome]! : 0) + 1;
       if (f.outcome === "blocked") {
         const b: BlockedAction = { seq: index, tool: show(f.tool, isRedacted("/tool/name")), reason: show(f.reason, isRedacted("/decision/reason")) };
         if (f.ts) b.ts = f.ts;
