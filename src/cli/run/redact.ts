@@ -35,6 +35,7 @@ import { readBundleFile, RereadableBundle } from "../../io/bundle-file.js";
 import { BundleFileWriter } from "../../io/bundle-writer.js";
 import { checkConsistentBundle, type CheckedBundle } from "../bundle-input.js";
 import { CliError, toCliError } from "../errors.js";
+import { unknownName } from "../suggest.js";
 import { IoError } from "../../io/errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
@@ -66,6 +67,10 @@ export async function runRedact(ctx: CommandContext, bundle: string, opts: Redac
   const format: BundleFormat = opts.format ?? (opts.out?.endsWith(".jsonl") ? "jsonl" : "json");
   if (opts.out !== undefined && !opts.dryRun) assertWritable(opts.out, { force: opts.force, what: "share" });
 
+  // A finding id is 16 lowercase hex characters (core/detect/scan.ts): anything else is a typo.
+  for (const id of opts.accept) {
+    if (!/^[0-9a-f]{16}$/.test(id)) throw new CliError(ExitCode.usage, `--accept ${JSON.stringify(id)}: a finding id is 16 lowercase hex characters, as --dry-run lists it`, [], "usage.invalid-value");
+  }
   let policy = loadPolicy(opts.policy ?? "auditor");
   try {
     policy = extendPolicy(policy, opts.redact, opts.elide);
@@ -291,7 +296,8 @@ function namingStdin<T>(bundle: string, input: RereadableBundle, f: () => T): T 
 
 /** `auditor`, `strict`, or a policy file (a value with a `/` or ending in .json is always a file). */
 function loadPolicy(spec: string): Policy {
-  const builtIn = BUILT_IN_POLICIES[spec];
+  // Own members only: `--policy constructor` is not a built-in policy (issue 11).
+  const builtIn = Object.hasOwn(BUILT_IN_POLICIES, spec) ? BUILT_IN_POLICIES[spec] : undefined;
   if (builtIn !== undefined && !spec.includes("/") && !spec.endsWith(".json")) return builtIn;
   let doc: JsonValue;
   try {
@@ -299,7 +305,7 @@ function loadPolicy(spec: string): Policy {
   } catch (e) {
     if (e instanceof JsonSyntaxError) throw new CliError(ExitCode.dataError, `${spec}:${e.line}:${e.column}: not strict JSON: ${e.message}`);
     if (e instanceof IoError && e.kind === "notFound" && !spec.includes("/") && !spec.endsWith(".json")) {
-      throw new CliError(ExitCode.usage, `--policy ${JSON.stringify(spec)}: not a built-in policy (${Object.keys(BUILT_IN_POLICIES).join(", ")}) nor a file`);
+      throw unknownName("--policy", spec, "policy: not a built-in one nor a file", Object.keys(BUILT_IN_POLICIES));
     }
     throw e;
   }

@@ -3,7 +3,8 @@ import { printable } from "../../core/text/printable.js";
 import { TrustStore } from "../../core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../../core/verify/verifier.js";
 import { verdictExitCode, type Finding } from "../../core/verify/finding.js";
-import { isEvidenceCheck, EVIDENCE_CHECKS, type EvidenceCheck } from "../../core/verify/steps/evidence.js";
+import { EVIDENCE_CHECKS, type EvidenceCheck } from "../../core/verify/steps/evidence.js";
+import { checkName } from "../suggest.js";
 import type { Statement } from "../../core/statement/statement.js";
 import { readBundleFileForVerify, type ThreadsOption } from "../../io/parallel-verify.js";
 import type { ExaminedRecordSink } from "../../core/verify/steps/examine.js";
@@ -32,11 +33,7 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   const { crypto } = ctx;
   const minSignatures = parseMinSignatures(opts.minSignatures);
   const threads = parseThreads(opts.threads);
-  const require: EvidenceCheck[] = [];
-  for (const r of opts.require) {
-    if (!isEvidenceCheck(r)) throw new CliError(ExitCode.usage, `--require ${JSON.stringify(r)}: unknown check (known: ${EVIDENCE_CHECKS.join(", ")})`);
-    require.push(r);
-  }
+  const require: EvidenceCheck[] = opts.require.map((r) => checkName("--require", r, "evidence check", EVIDENCE_CHECKS));
   const trust = new TrustStore();
   for (const file of opts.key) {
     const k = loadPublicKeyFile(crypto, file);
