@@ -9,6 +9,7 @@
  */
 import { Chalk, type ChalkInstance } from "chalk";
 import { printable } from "../core/text/printable.js";
+import { isStdout } from "../io/stdout.js";
 
 export interface OutputOptions {
   json: boolean;
@@ -67,6 +68,16 @@ export function terminalLine(line: string, keepColour: boolean): string {
 export function takeStdoutForData(): NodeJS.WriteStream {
   settings.stdoutTaken = true;
   return process.stdout;
+}
+
+/**
+ * `--out -` (issue 11): true when the output is standard output, which is then handed to the data;
+ * the report (human or --json) goes to stderr.
+ */
+export function outputToStdout(out: string | undefined): boolean {
+  if (!isStdout(out)) return false;
+  takeStdoutForData();
+  return true;
 }
 
 function summaryStream(): NodeJS.WriteStream {

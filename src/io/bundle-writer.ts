@@ -9,6 +9,7 @@ import type { BundleHeader, EventRecord } from "../core/bundle/types.js";
 import { canonicalize } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
 import { assertWritable, cannotWrite, writeFileAtomic, type WriteOptions } from "./files.js";
+import { isStdout, writeToStdout } from "./stdout.js";
 
 /** Spooled text is written in pieces of about this many characters. */
 const SPOOL_FLUSH_CHARS = 1 << 20;
@@ -21,6 +22,9 @@ const SPOOL_FLUSH_CHARS = 1 << 20;
  * output atomically (DESIGN §11) from the spool, in the layout of serializeBundle (DESIGN §6): the
  * header line first for JSON Lines; `{"events":[...],` and the header's other members for the one
  * document (JCS puts "events" first). `discard()`, or any failure in `finish`, leaves nothing.
+ *
+ * An output of `-` is standard output (issue 11, `--out -`): the spool is then in the current
+ * folder (mode 0600; never a shared temp folder), and `finish` writes the bundle to stdout.
  */
 export class BundleFileWriter {
   private fd: number | undefined;
@@ -33,9 +37,10 @@ export class BundleFileWriter {
     private readonly format: BundleFormat,
     private readonly options: WriteOptions,
   ) {
-    assertWritable(out, options);
+    if (!isStdout(out)) assertWritable(out, options);
     // Beside the output, as writeFileAtomic's temp file is: same disk, same permissions.
-    this.spool = path.join(path.dirname(path.resolve(out)), `.imladri-tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    const dir = isStdout(out) ? process.cwd() : path.dirname(path.resolve(out));
+    this.spool = path.join(dir, `.imladri-tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
     try {
       this.fd = fs.openSync(this.spool, "wx", 0o600);
     } catch (e) {
@@ -65,7 +70,8 @@ export class BundleFileWriter {
       this.fd = undefined;
       const headerJcs = canonicalize(header as unknown as JsonObject);
       const chunks = this.format === "jsonl" ? [headerJcs + "\n", this.spooled()] : ['{"events":[', this.spooled(), "]," + headerJcs.slice(1) + "\n"];
-      writeFileAtomic(this.out, flatten(chunks), this.options);
+      if (isStdout(this.out)) writeToStdout(flatten(chunks));
+      else writeFileAtomic(this.out, flatten(chunks), this.options);
     } finally {
       this.discard();
     }

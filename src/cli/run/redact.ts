@@ -39,7 +39,7 @@ import { unknownName } from "../suggest.js";
 import { IoError } from "../../io/errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
-import { printJson, printLine } from "../output.js";
+import { outputToStdout, printJson, printLine } from "../output.js";
 import { startProgress } from "../progress.js";
 import { withProgress } from "../progress-sink.js";
 import { warn, type CommandContext } from "../context.js";
@@ -65,7 +65,7 @@ export async function runRedact(ctx: CommandContext, bundle: string, opts: Redac
   const { crypto } = ctx;
   if (opts.out === undefined && !opts.dryRun) throw new CliError(ExitCode.usage, "--out <share> is required (or --dry-run to only see what would be hidden)");
   const format: BundleFormat = opts.format ?? (opts.out?.endsWith(".jsonl") ? "jsonl" : "json");
-  if (opts.out !== undefined && !opts.dryRun) assertWritable(opts.out, { force: opts.force, what: "share" });
+  if (opts.out !== undefined && !opts.dryRun && !outputToStdout(opts.out)) assertWritable(opts.out, { force: opts.force, what: "share" });
 
   // A finding id is 16 lowercase hex characters (core/detect/scan.ts): anything else is a typo.
   for (const id of opts.accept) {
@@ -197,7 +197,7 @@ function redactFile(
       return ExitCode.ok;
     }
     const { c } = ctx;
-    printLine(`${c.green("wrote share")} ${printable(opts.out!)} (${format}) with policy ${printable(policy.name)}`);
+    printLine(`${c.green("wrote share")} ${opts.out === "-" ? "to stdout" : printable(opts.out!)} (${format}) with policy ${printable(policy.name)}`);
     printLine(`  identity  ${summary.identity} (the source's: the issuer signature still applies)`);
     printLine(`  hidden    ${stats.elided} of ${stats.events} events elided, ${stats.redactedFields} fields redacted in ${stats.partial} events`);
     printLine(`  accepted  ${settled.accepted.length} finding(s)${settled.accepted.length ? ": " + settled.accepted.map((f) => f.id).join(", ") : ""}`);
