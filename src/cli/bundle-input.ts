@@ -10,8 +10,50 @@ import type { JsonObject, JsonValue } from "../core/json/value.js";
 import { readStatement, type Statement } from "../core/statement/statement.js";
 import { readBundleFile } from "../io/bundle-file.js";
 import { bundleRecords } from "../io/bundle-records.js";
+import type { BundleSink } from "../core/bundle/read.js";
+import type { Finding } from "../core/verify/finding.js";
+import { hasMember } from "../core/json/value.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
+
+/**
+ * The one rule for a file that is not a bundle at all (issue 11, docs/format.md "Not a bundle"):
+ * not UTF-8, not JSON (neither one document nor JSON Lines whose first line is an object), not an
+ * object, or an object with no `format` member. Every command refuses it as bad input data (exit
+ * 65). A file that is a bundle (it has a `format` member) but is malformed is `invalid` (DESIGN §8)
+ * for verify, and refused by the commands that build on it.
+ *
+ * Watches what a sink is given; `watch` takes a sink made of own properties (an object literal).
+ */
+export class BundleRecognizer {
+  private header: JsonObject | undefined;
+  private firstProblem: Finding | undefined;
+
+  watch<S extends BundleSink>(sink: S): S {
+    return {
+      ...sink,
+      header: (h: JsonObject, form: "json" | "jsonl") => {
+        this.header ??= h;
+        sink.header(h, form);
+      },
+      problem: (f: Finding) => {
+        this.firstProblem ??= f;
+        sink.problem(f);
+      },
+    };
+  }
+
+  /** Throws the exit-65 error when what was read is not a bundle at all. */
+  refuseNonBundle(file: string): void {
+    const name = file === "-" ? "<stdin>" : file;
+    if (this.header === undefined) {
+      throw new CliError(ExitCode.dataError, `${name}: not a bundle: ${this.firstProblem?.message ?? "no bundle header"}`);
+    }
+    if (!hasMember(this.header, "format")) {
+      throw new CliError(ExitCode.dataError, `${name}: not a bundle: a JSON object with no "format" member (an imladri bundle starts with "format":"imladri.proof/v1")`);
+    }
+  }
+}
 
 export interface CheckedBundle {
   header: JsonObject;
@@ -33,7 +75,8 @@ export function checkConsistentBundle(
   // Only consistency is checked here: no key is trusted, and signatures are not the question.
   const verifier = new Verifier({ crypto, trust: new TrustStore() });
   let header: JsonObject | undefined;
-  readBundleFile(file, {
+  const recognizer = new BundleRecognizer();
+  readBundleFile(file, recognizer.watch({
     header: (h, form) => {
       header = h;
       verifier.header(h, form);
@@ -44,7 +87,8 @@ export function checkConsistentBundle(
     },
     problem: (f) => verifier.problem(f),
     end: () => verifier.end(),
-  });
+  }));
+  recognizer.refuseNonBundle(file);
   const report = verifier.result();
   const broken = report.findings.find((f) => f.effect === "invalid");
   const statement = header ? readStatement(header.statement).statement : undefined;

@@ -3,8 +3,7 @@ import { REDACTED, Summarizer, type Summary } from "../../core/inspect/summary.j
 import { readBundleFile } from "../../io/bundle-file.js";
 import { startProgress } from "../progress.js";
 import { withProgress } from "../progress-sink.js";
-import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { BundleRecognizer } from "../bundle-input.js";
 import { printJson, printLine } from "../output.js";
 import type { CommandContext } from "../context.js";
 import { formatFinding } from "./verify.js";
@@ -13,15 +12,15 @@ export async function runInspect(ctx: CommandContext, bundle: string): Promise<v
   const summarizer = new Summarizer();
   // On a terminal, a long read shows how far it is (issue 6); never with --json.
   const progress = startProgress("inspect", ctx.json);
+  const recognizer = new BundleRecognizer();
   try {
-    readBundleFile(bundle, withProgress(summarizer, progress));
+    readBundleFile(bundle, recognizer.watch(withProgress(summarizer, progress)));
   } finally {
     progress.finish();
   }
+  // One rule for every command (docs/format.md "Not a bundle"): exit 65.
+  recognizer.refuseNonBundle(bundle);
   const s = summarizer.result();
-  if (s.kind === undefined && s.records === 0 && s.problems.length > 0) {
-    throw new CliError(ExitCode.dataError, `${bundle}: not a readable bundle: ${s.problems[0]!.message}`);
-  }
   if (ctx.json) {
     printJson({ bundle, note: "inspect does not verify; run imladri proof verify", ...s });
     return;

@@ -13,7 +13,7 @@ import { withProgress } from "../progress-sink.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadPublicKeyFile } from "../key-files.js";
-import { checkConsistentBundle } from "../bundle-input.js";
+import { BundleRecognizer, checkConsistentBundle } from "../bundle-input.js";
 import { keyringTrustFindings } from "./keys-file.js";
 import { printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
@@ -48,12 +48,14 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
 
   const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}), extraFindings: keyringFindings });
   const progress = startProgress("verify", ctx.json);
+  const recognizer = new BundleRecognizer();
   try {
     // A worker thread that fails throws here: an internal error (exit 70), never a verdict.
-    await readBundleFileForVerify(bundle, withVerifyProgress(verifier, progress), threads);
+    await readBundleFileForVerify(bundle, recognizer.watch(withVerifyProgress(verifier, progress)), threads);
   } finally {
     progress.finish();
   }
+  recognizer.refuseNonBundle(bundle);
   const report = verifier.result();
   if (ctx.json) printJson({ bundle, ...report });
   else printReport(ctx.c, bundle, report);
