@@ -88,10 +88,16 @@ function writeLine(stream: NodeJS.WriteStream, line: string): void {
   stream.write(terminalLine(line, colorEnabled(!settings.noColor, stream)) + "\n");
 }
 
-/** One JSON document (JSON.stringify escapes every control character, so it is safe as it is). */
+/**
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and bidirectional controls raw;
+ * outside strings JSON text holds none of them, so escaping them here keeps the same document.
+ */
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** One JSON document, with no raw control character (issue 11): the same value, escaped. */
 export function printJson(doc: unknown): void {
   settings.jsonPrinted = true;
-  summaryStream().write(JSON.stringify(doc, null, 2) + "\n");
+  summaryStream().write(JSON.stringify(doc, null, 2).replace(RAW_IN_JSON, printable) + "\n");
 }
 
 /** True once a JSON document has been printed. */
