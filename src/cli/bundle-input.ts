@@ -11,23 +11,23 @@ import { readStatement, type Statement } from "../core/statement/statement.js";
 import { readBundleFile } from "../io/bundle-file.js";
 import { bundleRecords } from "../io/bundle-records.js";
 import type { BundleSink } from "../core/bundle/read.js";
-import type { Finding } from "../core/verify/finding.js";
 import { hasMember } from "../core/json/value.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
 /**
  * The one rule for a file that is not a bundle at all (issue 11, docs/format.md "Not a bundle"):
- * not UTF-8, not JSON (neither one document nor JSON Lines whose first line is an object), not an
- * object, or an object with no `format` member. Every command refuses it as bad input data (exit
- * 65). A file that is a bundle (it has a `format` member) but is malformed is `invalid` (DESIGN §8)
- * for verify, and refused by the commands that build on it.
+ * not JSON even by the plain grammar, not an object, or an object with no `format` member (the
+ * reader decides, core/bundle/read.ts `hasBundleShape`). Every command refuses it as bad input
+ * data (exit 65). A file that is a bundle but is malformed (a tampered one with a duplicate member
+ * is still one) is `invalid` for verify (DESIGN §8) and refused by the commands that build on it.
  *
- * Watches what a sink is given; `watch` takes a sink made of own properties (an object literal).
+ * Watches what a sink is given; `watch` takes a sink made of own properties (an object literal)
+ * and must be the outermost wrapper, so the reader's `notABundle` reaches it.
  */
 export class BundleRecognizer {
   private header: JsonObject | undefined;
-  private firstProblem: Finding | undefined;
+  private notBundle: string | undefined;
 
   watch<S extends BundleSink>(sink: S): S {
     return {
@@ -36,9 +36,8 @@ export class BundleRecognizer {
         this.header ??= h;
         sink.header(h, form);
       },
-      problem: (f: Finding) => {
-        this.firstProblem ??= f;
-        sink.problem(f);
+      notABundle: (reason: string) => {
+        this.notBundle ??= reason;
       },
     };
   }
@@ -46,11 +45,9 @@ export class BundleRecognizer {
   /** Throws the exit-65 error when what was read is not a bundle at all. */
   refuseNonBundle(file: string): void {
     const name = file === "-" ? "<stdin>" : file;
-    if (this.header === undefined) {
-      throw new CliError(ExitCode.dataError, `${name}: not a bundle: ${this.firstProblem?.message ?? "no bundle header"}`);
-    }
-    if (!hasMember(this.header, "format")) {
-      throw new CliError(ExitCode.dataError, `${name}: not a bundle: a JSON object with no "format" member (an imladri bundle starts with "format":"imladri.proof/v1")`);
+    if (this.notBundle !== undefined) throw new CliError(ExitCode.dataError, `${name}: not a bundle: ${this.notBundle}`);
+    if (this.header !== undefined && !hasMember(this.header, "format")) {
+      throw new CliError(ExitCode.dataError, `${name}: not a bundle: a JSON object with no "format" member (an imladri bundle has "format":"imladri.proof/v1")`);
     }
   }
 }

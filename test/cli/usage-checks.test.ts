@@ -178,5 +178,11 @@ describe("smaller usage fixes (bug 7)", () => {
     const broken = path.join(dir, "broken.json");
     fs.writeFileSync(broken, JSON.stringify(doc));
     expect(imladri(["proof", "verify", broken, "--key", key.pub]).code).toBe(1);
+    // A tampered bundle that strict reading refuses (a duplicate member) is still a bundle: invalid.
+    const tampered = path.join(dir, "tampered.json");
+    fs.writeFileSync(tampered, fs.readFileSync(bundle, "utf8").replace('"outcome":"blocked"', '"outcome":"blocked","outcome":"allowed"'));
+    const t = imladri(["proof", "verify", tampered, "--key", key.pub]);
+    expect(t.code, t.stderr).toBe(1);
+    expect(t.stdout).toMatch(/bundle\.parse/);
   });
 });

@@ -4,6 +4,8 @@ import { readBundleFile } from "../../io/bundle-file.js";
 import { startProgress } from "../progress.js";
 import { withProgress } from "../progress-sink.js";
 import { BundleRecognizer } from "../bundle-input.js";
+import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { printJson, printLine } from "../output.js";
 import type { CommandContext } from "../context.js";
 import { formatFinding } from "./verify.js";
@@ -21,6 +23,9 @@ export async function runInspect(ctx: CommandContext, bundle: string): Promise<v
   // One rule for every command (docs/format.md "Not a bundle"): exit 65.
   recognizer.refuseNonBundle(bundle);
   const s = summarizer.result();
+  if (s.kind === undefined && s.records === 0 && s.problems.length > 0) {
+    throw new CliError(ExitCode.dataError, `${bundle}: not a readable bundle: ${s.problems[0]!.message}`);
+  }
   if (ctx.json) {
     printJson({ bundle, note: "inspect does not verify; run imladri proof verify", ...s });
     return;
