@@ -64,6 +64,21 @@ export function terminalLine(line: string, keepColour: boolean): string {
   return out + printable(line.slice(from));
 }
 
+/**
+ * A copy of a report with every string in it passed through `printable`: what a command hands to
+ * its human printer, so every field from data is escaped before it meets colour codes.
+ */
+export function escapeStrings<T>(value: T): T {
+  if (typeof value === "string") return printable(value) as T;
+  if (Array.isArray(value)) return value.map(escapeStrings) as T;
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = escapeStrings(v);
+    return out as T;
+  }
+  return value;
+}
+
 /** Hands stdout to data (`--out -`): from now on human lines and JSON summaries go to stderr. */
 export function takeStdoutForData(): NodeJS.WriteStream {
   settings.stdoutTaken = true;

@@ -87,6 +87,14 @@ describe("--out - (bug 6)", () => {
     expect(JSON.parse(lines[0]!).format).toBe("imladri.proof/v1");
   });
 
+  it("verifier-page --out - writes the page to stdout", () => {
+    const r = imladri(["verifier-page", "--out", "-"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^<!doctype html>/i);
+    expect(r.stderr).toMatch(/wrote the verifier page to stdout/);
+    expect(fs.existsSync(path.join(dir, "-"))).toBe(false);
+  });
+
   it("a refused export writes nothing to stdout", () => {
     const bad = path.join(dir, "bad.jsonl");
     fs.writeFileSync(bad, "not json\n");

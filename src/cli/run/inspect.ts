@@ -6,7 +6,8 @@ import { withProgress } from "../progress-sink.js";
 import { BundleRecognizer } from "../bundle-input.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
-import { printJson, printLine } from "../output.js";
+import { escapeStrings, printJson, printLine } from "../output.js";
+import { printable } from "../../core/text/printable.js";
 import type { CommandContext } from "../context.js";
 import { formatFinding } from "./verify.js";
 
@@ -30,7 +31,8 @@ export async function runInspect(ctx: CommandContext, bundle: string): Promise<v
     printJson({ bundle, note: "inspect does not verify; run imladri proof verify", ...s });
     return;
   }
-  printSummary(ctx, bundle, s);
+  // Issue 11: every string from the bundle is escaped before the summary is laid out.
+  printSummary(ctx, printable(bundle), escapeStrings(s));
 }
 
 function printSummary(ctx: CommandContext, bundle: string, s: Summary): void {

@@ -4,7 +4,7 @@
  * finding.
  */
 import { printable } from "../../core/text/printable.js";
-import { printJson, printLine } from "../output.js";
+import { escapeStrings, printJson, printLine } from "../output.js";
 import type { CommandContext } from "../context.js";
 import { formatFinding } from "./verify.js";
 import { parseRoot, readKeyringFile } from "./keys-file.js";
@@ -29,7 +29,7 @@ export async function runKeysList(ctx: CommandContext, opts: KeysListOptions): P
   if (replay.root.length > 0) {
     printLine(`  root  ${printable(replay.root.join(", "))} ${replay.pinned ? (replay.ok ? "(pinned with --root)" : "") : c.dim("(trusted as given: pin it with --root)")}`.trimEnd());
   }
-  if (keys.length > 0) for (const line of keyLines(c, keys)) printLine(line);
+  if (keys.length > 0) for (const line of keyLines(c, escapeStrings(keys))) printLine(line);
   const shown = replay.findings.filter((f) => f.code !== "keyring.root-unpinned");
   if (shown.length > 0) {
     printLine("  findings:");

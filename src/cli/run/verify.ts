@@ -15,7 +15,7 @@ import { ExitCode } from "../exit-codes.js";
 import { loadPublicKeyFile } from "../key-files.js";
 import { BundleRecognizer, checkConsistentBundle } from "../bundle-input.js";
 import { keyringTrustFindings } from "./keys-file.js";
-import { printJson, printLine } from "../output.js";
+import { escapeStrings, printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
 import type { ChalkInstance } from "chalk";
 
@@ -58,7 +58,7 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   recognizer.refuseNonBundle(bundle);
   const report = verifier.result();
   if (ctx.json) printJson({ bundle, ...report });
-  else printReport(ctx.c, bundle, report);
+  else printReport(ctx.c, bundle, escapeStrings(report));
   return verdictExitCode(report.verdict);
 }
 
