@@ -31,7 +31,8 @@ export function writeToStdout(chunks: Iterable<string | Uint8Array>): void {
           Atomics.wait(WAIT, 0, 0, 5);
           continue;
         }
-        throw new IoError("writeFailed", STDOUT_PATH, `<stdout>: cannot write (${sysCodeOf(e)})`, (e as NodeJS.ErrnoException)?.code);
+        const gone = (e as NodeJS.ErrnoException)?.code === "EPIPE" ? ": the reader went away before the end; what it read is incomplete" : "";
+        throw new IoError("writeFailed", STDOUT_PATH, `<stdout>: cannot write (${sysCodeOf(e)})${gone}`, (e as NodeJS.ErrnoException)?.code);
       }
     }
   }
