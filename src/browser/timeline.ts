@@ -144,7 +144,7 @@ export class TimelineCollector implements BundleSink {
       row.actor = `${tenant ?? "?"}/${agent ?? "?"}${user !== undefined ? ` (user ${user})` : ""}`;
     }
     const fields: Fact[] = [];
-    for (const [label, pointer] of (f.type && KEY_FIELDS[f.type]) || []) {
+    for (const [label, pointer] of (f.type && Object.hasOwn(KEY_FIELDS, f.type) && KEY_FIELDS[f.type]) || []) {
       const v = valueAt(event, pointer);
       if (v === undefined) continue;
       const at = pointer as JsonPointer;

@@ -206,7 +206,7 @@ function parseProvider(kind: string, spec: JsonValue, at: string, bad: Bad): Pro
     return undefined;
   }
   const type = spec.type;
-  if (typeof type !== "string" || !(type in KEYS)) {
+  if (typeof type !== "string" || !Object.hasOwn(KEYS, type)) {
     bad(
       `${at}/type`,
       type === undefined

@@ -11,7 +11,8 @@
  * is re-run, and providers answer `absent` for what is already gone).
  */
 import { canonicalize } from "../core/json/canonical.js";
-import type { JsonObject } from "../core/json/value.js";
+import { unknownNameMessage } from "../core/text/suggest.js";
+import { isJsonObject, type JsonObject } from "../core/json/value.js";
 import { validateEvent } from "../core/schema/validate.js";
 import { formatTimestamp } from "../core/time.js";
 import { appendLineDurable } from "../io/files.js";
@@ -20,7 +21,7 @@ import { CleanupExit, CleanupRequestError } from "./errors.js";
 import { destroyEvent, EventIds, newRunId, type CleanupResult } from "./events.js";
 import { acquireLock } from "./lock.js";
 import { readEventLog, type EventLog, type LogProblem } from "./log.js";
-import { buildPlan, dependentsOf, findLeftovers, resourceKey, type Leftover, type PlanRow } from "./plan.js";
+import { buildPlan, dependentsOf, findLeftovers, isLifecycleType, resourceKey, type Leftover, type LoggedEvent, type PlanRow } from "./plan.js";
 import { createProviders, type Outcome, type Provider } from "./providers/index.js";
 import { errorText } from "./providers/types.js";
 
@@ -123,11 +124,28 @@ export function checkRequest(req: CleanupRequest): Mode {
   return req.apply ? "apply" : req.check ? "check" : "plan";
 }
 
+/**
+ * Issue 11: an `--only` kind must be one the config has a provider for or the log has a resource
+ * of; anything else is a typo (`db.brnach`) that would otherwise make `--check` pass on nothing.
+ */
+function checkOnlyKinds(only: readonly string[], configured: Iterable<string>, events: readonly LoggedEvent[]): void {
+  if (only.length === 0) return;
+  const known = new Set(configured);
+  for (const e of events) {
+    const resource = e.event.resource;
+    if (isLifecycleType(e.event.type) && isJsonObject(resource) && typeof resource.kind === "string") known.add(resource.kind);
+  }
+  for (const kind of only) {
+    if (!known.has(kind)) throw new CleanupRequestError(unknownNameMessage("--only", kind, "resource kind (not in the config's providers nor in the log)", [...known].sort()));
+  }
+}
+
 /** Reads the log and the config and builds the plan. Changes nothing. */
 export async function prepareCleanup(req: CleanupRequest): Promise<Prepared> {
   const mode = checkRequest(req);
   const log = readEventLog(req.log);
   const config = loadConfig(req.config);
+  checkOnlyKinds(req.only, config.providers.keys(), log.events);
   const leftovers = findLeftovers(log.events);
   const now = (req.now ?? (() => new Date()))();
   const selected = req.only.length > 0 ? leftovers.filter((l) => req.only.includes(l.kind)) : leftovers;

@@ -13,8 +13,46 @@ import { Verifier, type VerificationReport } from "../core/verify/verifier.js";
 import type { JsonObject, JsonValue } from "../core/json/value.js";
 import { readStatement, type Statement } from "../core/statement/statement.js";
 import { openBundle, type BundleSource } from "../io/bundle-source.js";
+import { hasMember } from "../core/json/value.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
+
+/**
+ * The one rule for a file that is not a bundle at all (issue 11, docs/format.md "Not a bundle"):
+ * not JSON even by the plain grammar, not an object, or an object with no `format` member (the
+ * reader decides, core/bundle/read.ts `hasBundleShape`). Every command refuses it as bad input
+ * data (exit 65). A file that is a bundle but is malformed (a tampered one with a duplicate member
+ * is still one) is `invalid` for verify (DESIGN §8) and refused by the commands that build on it.
+ *
+ * Watches what a sink is given; `watch` takes a sink made of own properties (an object literal)
+ * and must be the outermost wrapper, so the reader's `notABundle` reaches it.
+ */
+export class BundleRecognizer {
+  private header: JsonObject | undefined;
+  private notBundle: string | undefined;
+
+  watch<S extends BundleSink>(sink: S): S {
+    return {
+      ...sink,
+      header: (h: JsonObject, form: "json" | "jsonl") => {
+        this.header ??= h;
+        sink.header(h, form);
+      },
+      notABundle: (reason: string) => {
+        this.notBundle ??= reason;
+      },
+    };
+  }
+
+  /** Throws the exit-65 error when what was read is not a bundle at all. */
+  refuseNonBundle(file: string): void {
+    const name = file === "-" ? "<stdin>" : file;
+    if (this.notBundle !== undefined) throw new CliError(ExitCode.dataError, `${name}: not a bundle: ${this.notBundle}`);
+    if (this.header !== undefined && !hasMember(this.header, "format")) {
+      throw new CliError(ExitCode.dataError, `${name}: not a bundle: a JSON object with no "format" member (an imladri bundle has "format":"imladri.proof/v1")`);
+    }
+  }
+}
 
 export interface CheckedBundle {
   header: JsonObject;
@@ -29,12 +67,14 @@ export interface CheckedBundle {
  */
 export function checkConsistentBundle(crypto: CryptoProvider, file: string, what = "bundle"): CheckedBundle {
   const check = new ConsistencyCheck(crypto);
+  const recognizer = new BundleRecognizer();
   const source = openBundle(file);
   try {
-    source.read(check.sink);
+    source.read(recognizer.watch(check.sink));
   } finally {
     source.close();
   }
+  recognizer.refuseNonBundle(file);
   return check.result(file, what);
 }
 

@@ -6,7 +6,8 @@ import type { Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { nodeCrypto } from "../platform/node-crypto.js";
 import type { CryptoProvider } from "../core/crypto/provider.js";
-import { colorEnabled, makeChalk } from "./output.js";
+import { colorEnabled, makeChalk, printErrorLine } from "./output.js";
+import { printable } from "../core/text/printable.js";
 
 export interface CommandContext {
   crypto: CryptoProvider;
@@ -27,8 +28,9 @@ export function commandContext(cmd: Command): CommandContext {
   };
 }
 
+/** A warning on stderr; its message may quote data, so it is shown through `printable`. */
 export function warn(ctx: CommandContext, message: string): void {
-  process.stderr.write(ctx.ce.yellow("warning: ") + message + "\n");
+  printErrorLine(ctx.ce.yellow("warning: ") + printable(message));
 }
 
 /** Collects repeated options (`--key a --key b`). */

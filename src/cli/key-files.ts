@@ -8,7 +8,7 @@ import type { CryptoProvider } from "../core/crypto/provider.js";
 import { JsonSyntaxError, parseJson } from "../core/json/parse.js";
 import { readPrivateJwk, readPublicJwk, type PrivateKey, type PublicKey } from "../core/jws/jwk.js";
 import { decodeUtf8Strict } from "../core/encoding/utf8.js";
-import type { JsonValue } from "../core/json/value.js";
+import { hasMember, isJsonObject, type JsonValue } from "../core/json/value.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 import { readError } from "../io/files.js";
@@ -29,6 +29,17 @@ export function assertPrivateFileMode(file: string): void {
       `${file}: private key is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
     );
   }
+}
+
+/** A key file must be a file: a folder is named as one (exit 66, like any unreadable input). */
+function assertRegularFile(file: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    throw readError(e, file, "key file");
+  }
+  if (st.isDirectory()) throw new CliError(ExitCode.noInput, `${file}: is a folder, not a key file (a private JWK file, mode 0600)`, [], "input.unreadable");
 }
 
 /** Parses key material without ever echoing it: errors carry only position and kind. */
@@ -59,22 +70,27 @@ function looksLikeInlineKey(value: string): boolean {
  * given (the caller decides whether `--unsigned` allows that).
  */
 export function loadSigningKey(crypto: CryptoProvider, keyFile: string | undefined): PrivateKey | undefined {
-  let text: string | undefined;
-  let where: string;
-  if (keyFile !== undefined) {
-    if (looksLikeInlineKey(keyFile)) {
-      throw new CliError(ExitCode.usage, `--key-file takes a file path, not key material: a private key is never passed on the command line (use a 0600 file or ${SIGNING_KEY_ENV})`);
-    }
-    assertPrivateFileMode(keyFile);
-    text = readKeyFile(keyFile);
-    where = keyFile;
-  } else {
+  if (keyFile === undefined) {
     const env = process.env[SIGNING_KEY_ENV];
     if (env === undefined || env === "") return undefined;
-    text = env;
-    where = SIGNING_KEY_ENV;
+    return privateKeyOf(crypto, parseKeyText(env, SIGNING_KEY_ENV), SIGNING_KEY_ENV);
   }
-  const r = readPrivateJwk(crypto, parseKeyText(text, where));
+  if (looksLikeInlineKey(keyFile)) {
+    throw new CliError(ExitCode.usage, `--key-file takes a file path, not key material: a private key is never passed on the command line (use a 0600 file or ${SIGNING_KEY_ENV})`);
+  }
+  // Issue 11: what is wrong with the file comes first (a folder, not a JWK, a public key); the
+  // file mode matters only for a private key, and chmod is advised for nothing else.
+  assertRegularFile(keyFile);
+  const doc = parseKeyText(readKeyFile(keyFile), keyFile);
+  if (isJsonObject(doc) && !hasMember(doc, "d") && hasMember(doc, "x")) {
+    throw new CliError(ExitCode.dataError, `${keyFile}: holds a public key (no "d" member); --key-file takes the private signing key (verifiers give the public one to --key)`);
+  }
+  assertPrivateFileMode(keyFile);
+  return privateKeyOf(crypto, doc, keyFile);
+}
+
+function privateKeyOf(crypto: CryptoProvider, doc: JsonValue, where: string): PrivateKey {
+  const r = readPrivateJwk(crypto, doc);
   if (!r.ok) throw new CliError(ExitCode.dataError, `${where}: ${r.message}`);
   return r.key;
 }

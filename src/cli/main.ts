@@ -3,23 +3,24 @@
  * file under commands/ and imports what it needs lazily, so `--version` and small runs start fast.
  */
 import { Command, CommanderError } from "commander";
-import { CliError, toCliError } from "./errors.js";
+import { CliError, toCliError, type ErrorCode } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
-import { colorEnabled, makeChalk } from "./output.js";
+import { jsonPrinted, printErrorLine, printJson, setNoColor, stderrChalk } from "./output.js";
+import { printable } from "../core/text/printable.js";
 import { registerProofCommands } from "./commands/proof.js";
 import { registerKeysCommands } from "./commands/keys.js";
 import { registerCleanupCommand } from "./commands/cleanup.js";
 import { registerVerifierPageCommand } from "./commands/verifier-page.js";
 import { VERSION } from "./version.js";
 
-export function buildProgram(): Command {
+export function buildProgram(json = false): Command {
   const program = new Command("imladri")
     .description(
       "Signed, hash-chained proof bundles from an AI agent runtime's audit log:\n" +
         "export, verify, redact into auditor shares, rotate keys, and clean up what workflows left running.",
     )
-    .version(VERSION, "-V, --version", "print the version")
-    .option("--json", "print one machine-readable JSON document")
+    .option("-V, --version", "print the version")
+    .option("--json", "print one machine-readable JSON document (errors too: {\"error\":{...}})")
     .option("--no-color", "do not color the output (NO_COLOR is honoured too)")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortSubcommands: false })
@@ -35,13 +36,20 @@ Examples:
 Exit codes: 0 verified/ok, 1 invalid, 2 insufficient evidence, 3 leftovers (cleanup --check),
 64 usage, 65 bad data, 66 missing input, 70 internal error, 73 cannot create output, 74 I/O error.`,
     );
+  // Issue 11: with --json the version is a JSON document too.
+  program.on("option:version", () => {
+    if (json) printJson({ version: VERSION });
+    else process.stdout.write(VERSION + "\n");
+    throw new CommanderError(0, "commander.version", VERSION);
+  });
   registerProofCommands(program);
   registerKeysCommands(program);
   registerCleanupCommand(program);
   registerVerifierPageCommand(program);
   applyToAll(program, (cmd) => {
     cmd.exitOverride();
-    cmd.configureOutput({ outputError: (str, write) => write(str) });
+    // Commander's messages quote what was typed (an unknown option may hold control characters).
+    cmd.configureOutput({ outputError: (str, write) => write(str.split("\n").map(printable).join("\n")) });
   });
   return program;
 }
@@ -64,33 +72,77 @@ function exitQuietlyOnClosedPipe(): void {
   }
 }
 
+/** The global flags main needs before commander has parsed anything (for errors in parsing). */
+function globalFlags(argv: readonly string[]): { json: boolean; noColor: boolean } {
+  const end = argv.indexOf("--");
+  const flags = end === -1 ? argv : argv.slice(0, end);
+  return { json: flags.includes("--json"), noColor: flags.includes("--no-color") };
+}
+
+/**
+ * `imladri help proof verify` shows proof verify's help (commander would show the proof group's):
+ * it is read as `imladri proof verify --help`.
+ */
+function helpAsFlag(argv: readonly string[]): string[] {
+  const at = argv.findIndex((a) => !a.startsWith("-"));
+  if (at === -1 || argv[at] !== "help" || at === argv.length - 1) return [...argv];
+  return [...argv.slice(0, at), ...argv.slice(at + 1), "--help"];
+}
+
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
-  const program = buildProgram();
+  const flags = globalFlags(argv);
+  setNoColor(flags.noColor);
+  const program = buildProgram(flags.json);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(helpAsFlag(argv), { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
-    return reportError(e, argv);
+    return reportError(e, flags.json);
   }
 }
 
-function reportError(thrown: unknown, argv: string[]): number {
+/** Commander's error codes, as the stable codes of `--json` errors (README). */
+const USAGE_CODES: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCode>([
+  ["commander.unknownOption", "usage.unknown-option"],
+  ["commander.unknownCommand", "usage.unknown-command"],
+  ["commander.missingArgument", "usage.missing-argument"],
+  ["commander.missingMandatoryOptionValue", "usage.missing-option"],
+  ["commander.optionMissingArgument", "usage.missing-option"],
+  ["commander.invalidArgument", "usage.invalid-value"],
+  ["commander.excessArguments", "usage.excess-arguments"],
+  // A group (`imladri`, `imladri proof`) run without a command: its help went to stderr.
+  ["commander.help", "usage.missing-command"],
+]);
+
+/**
+ * Every outcome that is not a command's own report: one human line on stderr and, with --json,
+ * exactly one JSON document on stdout (none if the command already printed one).
+ */
+function reportError(thrown: unknown, json: boolean): number {
   const e = toCliError(thrown);
   if (e instanceof CommanderError) {
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-    // Commander already printed its one-line message.
-    return ExitCode.usage;
+    // --help, `imladri help`, --version: what was asked for, exit 0.
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || (e.code === "commander.help" && e.exitCode === 0)) return 0;
+    // Commander already printed its one-line message (or the group's help, to stderr).
+    const message = e.code === "commander.help" ? "missing command: the help above lists them" : e.message.replace(/^error: /, "");
+    if (e.code === "commander.help") printErrorLine("imladri: " + message);
+    return jsonError(json, USAGE_CODES.get(e.code) ?? "usage", ExitCode.usage, message);
   }
-  const c = makeChalk(colorEnabled(!argv.includes("--no-color"), process.stderr));
+  const c = stderrChalk();
   if (e instanceof CliError) {
-    process.stderr.write(c.red("imladri: ") + e.message + "\n");
-    for (const d of e.details) process.stderr.write("  " + d + "\n");
-    return e.exitCode;
+    printErrorLine(c.red("imladri: ") + printable(e.message));
+    for (const d of e.details) printErrorLine("  " + printable(d));
+    return jsonError(json, e.code, e.exitCode, e.message, e.details);
   }
   // A bug, not a user error: still one line by default; the stack only on request.
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(c.red("imladri: internal error: ") + message + "\n");
-  if (process.env.IMLADRI_DEBUG) process.stderr.write(String((e as Error)?.stack) + "\n");
-  return ExitCode.internal;
+  printErrorLine(c.red("imladri: internal error: ") + printable(message));
+  if (process.env.IMLADRI_DEBUG) printErrorLine(String((e as Error)?.stack));
+  return jsonError(json, "internal", ExitCode.internal, `internal error: ${message}`);
+}
+
+function jsonError(json: boolean, code: ErrorCode, exit: number, message: string, details: readonly string[] = []): number {
+  if (json && !jsonPrinted()) printJson({ error: { code, exit, message, ...(details.length > 0 ? { details } : {}) } });
+  return exit;
 }

@@ -8,6 +8,7 @@ import type { BundleHeader, EventRecord } from "../core/bundle/types.js";
 import { canonicalize } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
 import { assertWritable, cannotWrite, removeStaleTemps, tempPathIn, writeAll, writeFileAtomic, type WriteOptions } from "./files.js";
+import { isStdout, writeToStdout } from "./stdout.js";
 
 /** Spooled text is written in pieces of about this many characters. */
 const SPOOL_FLUSH_CHARS = 1 << 20;
@@ -20,6 +21,9 @@ const SPOOL_FLUSH_CHARS = 1 << 20;
  * output atomically (DESIGN §11) from the spool, in the layout of serializeBundle (DESIGN §6): the
  * header line first for JSON Lines; `{"events":[...],` and the header's other members for the one
  * document (JCS puts "events" first). `discard()`, or any failure in `finish`, leaves nothing.
+ *
+ * An output of `-` is standard output (issue 11, `--out -`): the spool is then in the current
+ * folder (mode 0600; never a shared temp folder), and `finish` writes the bundle to stdout.
  */
 export class BundleFileWriter {
   private fd: number | undefined;
@@ -32,10 +36,11 @@ export class BundleFileWriter {
     private readonly format: BundleFormat,
     private readonly options: WriteOptions,
   ) {
-    assertWritable(out, options);
+    if (!isStdout(out)) assertWritable(out, options);
     // Beside the output, as writeFileAtomic's temp file is: same disk, same permissions; named for
-    // this process so a later run removes it if this one is killed (issue 12).
-    const dir = path.dirname(path.resolve(out));
+    // this process so a later run removes it if this one is killed (issue 12). For stdout, in the
+    // current folder: never a shared temp folder.
+    const dir = isStdout(out) ? process.cwd() : path.dirname(path.resolve(out));
     removeStaleTemps(dir);
     this.spool = tempPathIn(dir);
     try {
@@ -67,7 +72,8 @@ export class BundleFileWriter {
       this.fd = undefined;
       const headerJcs = canonicalize(header as unknown as JsonObject);
       const chunks = this.format === "jsonl" ? [headerJcs + "\n", this.spooled()] : ['{"events":[', this.spooled(), "]," + headerJcs.slice(1) + "\n"];
-      writeFileAtomic(this.out, flatten(chunks), this.options);
+      if (isStdout(this.out)) writeToStdout(flatten(chunks));
+      else writeFileAtomic(this.out, flatten(chunks), this.options);
     } finally {
       this.discard();
     }

@@ -12,7 +12,9 @@ export type IoErrorKind =
   | "unreadable"
   /** Reading failed part-way (exit 74). */
   | "readFailed"
-  /** An output that exists and --force was not given, or whose folder is missing (exit 73). */
+  /** An output that exists and --force was not given (exit 73, DESIGN §11). */
+  | "exists"
+  /** An output whose folder is missing, or that cannot be created (exit 73). */
   | "cannotCreate"
   /** Writing, syncing or renaming an output failed; the previous file is intact (exit 73). */
   | "writeFailed"

@@ -40,7 +40,7 @@ export interface WriteOptions {
 export function assertWritable(file: string, options: WriteOptions = {}): void {
   if (!options.force && fs.existsSync(file)) {
     throw new IoError(
-      "cannotCreate",
+      "exists",
       file,
       `${file}: already exists; refusing to overwrite the ${options.what ?? "output"} (use --force to replace it)`,
     );
@@ -151,7 +151,7 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
     if (e instanceof IoError) throw e;
     const code = (e as NodeJS.ErrnoException)?.code;
     if (code === "EEXIST") {
-      throw new IoError("cannotCreate", file, `${file}: already exists; refusing to overwrite (use --force to replace it)`, code);
+      throw new IoError("exists", file, `${file}: already exists; refusing to overwrite (use --force to replace it)`, code);
     }
     throw cannotWrite(file, options, e);
   }

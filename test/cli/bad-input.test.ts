@@ -111,12 +111,11 @@ describe("proof verify refuses bad input", () => {
     expectCleanError(imladri(["proof", "verify", path.join(dir, "none.json"), "--key", key.pub]), 66, /none\.json: bundle not found/);
   });
 
-  it("a bundle that is not JSON → invalid (1) with the parse finding", () => {
+  it("a file that is not JSON is not a bundle → 65 with the parse problem, as from inspect and redact (docs/format.md)", () => {
     const f = path.join(dir, "garbage.json");
     fs.writeFileSync(f, "not json at all");
     const r = imladri(["proof", "verify", f, "--key", key.pub]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/bundle\.parse/);
+    expectCleanError(r, 65, /garbage\.json: not a bundle: not strict I-JSON/);
   });
 
   it("a missing --key file → 66; a malformed --key file → 65", () => {
@@ -141,7 +140,7 @@ describe("proof verify refuses bad input", () => {
   });
 
   it("an unknown --require check → 64", () => {
-    expectCleanError(imladri(["proof", "verify", bundle, "--key", key.pub, "--require", "vibes"]), 64, /unknown check/);
+    expectCleanError(imladri(["proof", "verify", bundle, "--key", key.pub, "--require", "vibes"]), 64, /unknown evidence check/);
   });
 
   it("--require cleanup passes on the demo (everything destroyed); decisions too", () => {
@@ -154,7 +153,7 @@ describe("proof inspect", () => {
     expectCleanError(imladri(["proof", "inspect", path.join(dir, "none.json")]), 66, /bundle not found/);
     const f = path.join(dir, "garbage2.json");
     fs.writeFileSync(f, "{");
-    expectCleanError(imladri(["proof", "inspect", f]), 65, /not a readable bundle/);
+    expectCleanError(imladri(["proof", "inspect", f]), 65, /not a bundle/);
   });
 
   it("summarises decisions, blocked actions and resources, and never claims validity", () => {

@@ -126,7 +126,7 @@ export function substitute(
       const name = m[1]!;
       if (values.has(name)) continue;
       const refusal =
-        name === "kind" ? check("kind", leftover.kind, undefined) : check(name, leftover.resource[name], config.patterns.get(name));
+        name === "kind" ? check("kind", leftover.kind, undefined) : check(name, Object.hasOwn(leftover.resource, name) ? leftover.resource[name] : undefined, config.patterns.get(name));
       if (refusal !== undefined) return { refusal };
     }
   }

@@ -1,5 +1,11 @@
 import type { Command } from "commander";
 import { commandContext } from "../context.js";
+import { usageError } from "../errors.js";
+
+/** Issue 11: `--out-key -` is refused; a private key never goes to standard output. */
+function refuseKeyToStdout(outKey: string): void {
+  if (outKey === "-") throw usageError("--out-key -: a private key is never written to standard output; give a file path (it is written with mode 0600)", "usage.invalid-value");
+}
 
 /** `imladri keys init|rotate|revoke|list` (DESIGN §7, docs/keys.md). The work is in src/cli/run/keys-*.ts. */
 export function registerKeysCommands(program: Command): void {
@@ -30,6 +36,7 @@ Neither file may exist. Keep the private key in a secret store; sign with --key-
 IMLADRI_SIGNING_KEY. Exit 73 when an output exists.`,
     )
     .action(async (opts, cmd: Command) => {
+      refuseKeyToStdout(opts.outKey);
       const { runKeysInit } = await import("../run/keys-init.js");
       process.exitCode = await runKeysInit(commandContext(cmd), opts);
     });
@@ -53,6 +60,7 @@ Examples:
 A retired key still verifies the bundles it signed; a revoked key makes them invalid.`,
     )
     .action(async (opts, cmd: Command) => {
+      refuseKeyToStdout(opts.outKey);
       const { runKeysRotate } = await import("../run/keys-rotate.js");
       process.exitCode = await runKeysRotate(commandContext(cmd), opts);
     });

@@ -23,7 +23,7 @@ Examples:
   imladri proof verify proof-tuesday.json --key signer.pub.jwk --since proof-monday.json
 
 Verdicts (DESIGN §8): verified (exit 0), invalid (1), insufficient_evidence (2: no trusted key
-signed it, or a --require check is unmet). Usage 64, bad key file 65, missing file 66,
+signed it, or a --require check is unmet). Usage 64, bad key file or not a bundle at all 65, missing file 66,
 internal error 70 (e.g. a worker thread failed: no verdict is given; --threads 1 avoids them).`,
     )
     .action(async (bundle: string, opts, cmd: Command) => {

@@ -6,7 +6,7 @@
  */
 import * as readline from "node:readline";
 import type { ChalkInstance } from "chalk";
-import { colorEnabled, makeChalk, printJson } from "../output.js";
+import { colorEnabled, makeChalk, printJson, printLine } from "../output.js";
 import { renderAttempt, renderPlan, renderSkip, renderSummary, reportJson } from "../../cleanup/render.js";
 import { runCleanup } from "../../cleanup/run.js";
 
@@ -43,7 +43,8 @@ export async function runCleanupCli(opts: CleanupCliOptions, globals: { json?: b
 
 async function run(opts: CleanupCliOptions, json: boolean, c: ChalkInstance, ce: ChalkInstance, shouldStop: () => boolean): Promise<number> {
   const say = (line: string): void => {
-    if (!json) process.stdout.write(line + "\n");
+    // printLine shows any control character left in a line escaped (render.ts escapes data too).
+    if (!json) printLine(line);
   };
   const out = await runCleanup(
     {

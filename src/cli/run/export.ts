@@ -1,4 +1,5 @@
 /** `imladri proof export`: check every event, chain, sign and write atomically, streaming (issue 6). */
+import { printable } from "../../core/text/printable.js";
 import { randomUUID } from "node:crypto";
 import { EventLogChecker, type LogProblem } from "../../core/events/log.js";
 import { Exporter, signStatement } from "../../core/export/exporter.js";
@@ -14,7 +15,7 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
 import { openBundleToContinue, type BundleToContinue } from "../bundle-input.js";
-import { printJson, printLine } from "../output.js";
+import { outputToStdout, printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
 import { describeLeak, scanRecord, type LeakFinding } from "../../core/detect/scan.js";
 
@@ -37,7 +38,7 @@ const MAX_LISTED = 50;
 export async function runExport(ctx: CommandContext, opts: ExportOptions): Promise<void> {
   const { crypto } = ctx;
   const format: BundleFormat = opts.format ?? (opts.out.endsWith(".jsonl") ? "jsonl" : "json");
-  assertWritable(opts.out, { force: opts.force, what: "bundle" });
+  if (!outputToStdout(opts.out)) assertWritable(opts.out, { force: opts.force, what: "bundle" });
 
   const key = loadSigningKey(crypto, opts.keyFile);
   if (!key && !opts.unsigned) {
@@ -145,12 +146,17 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
 
   const identity = proofIdentity(crypto, statement);
   if (ctx.json) {
-    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: exporter.earlierLength, leaks });
+    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: exporter.earlierLength, newEvents: statement.length - exporter.earlierLength, leaks });
     return;
   }
   const { c } = ctx;
-  printLine(`${c.green("exported")} ${statement.length} events to ${opts.out} (${format})`);
-  printLine(`  chain     ${chainId}${exporter.earlierLength > 0 ? ` (continues ${exporter.earlierLength} earlier events)` : ""}`);
+  const to = opts.out === "-" ? "stdout" : printable(opts.out);
+  // Issue 11: a continued export says how many events are new, and says so when none is.
+  const added = statement.length - exporter.earlierLength;
+  if (opts.continue === undefined) printLine(`${c.green("exported")} ${statement.length} events to ${to} (${format})`);
+  else if (added === 0) printLine(`${c.yellow("no new events")}: exported 0 new events, ${statement.length} in total, to ${to} (${format})`);
+  else printLine(`${c.green("exported")} ${added} new event${added === 1 ? "" : "s"}, ${statement.length} in total, to ${to} (${format})`);
+  printLine(`  chain     ${printable(chainId)}${exporter.earlierLength > 0 ? ` (continues ${exporter.earlierLength} earlier events)` : ""}`);
   printLine(`  identity  ${identity}`);
   printLine(`  signed by ${key ? key.kid : c.yellow("nobody (--unsigned): this bundle can never verify")}`);
 }

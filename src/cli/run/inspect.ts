@@ -14,9 +14,10 @@ import { printable } from "../../core/text/printable.js";
 import { readBundleFile } from "../../io/bundle-source.js";
 import { startProgress } from "../progress.js";
 import { withProgress } from "../progress-sink.js";
+import { BundleRecognizer } from "../bundle-input.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
-import { printJson, printLine } from "../output.js";
+import { escapeStrings, printJson, printLine } from "../output.js";
 import type { CommandContext } from "../context.js";
 import { formatFinding } from "./verify.js";
 
@@ -24,11 +25,14 @@ export async function runInspect(ctx: CommandContext, bundle: string): Promise<v
   const summarizer = new Summarizer(ctx.json ? {} : { keep: LIST_CAP });
   // On a terminal, a long read shows how far it is (issue 6); never with --json.
   const progress = startProgress("inspect", ctx.json);
+  const recognizer = new BundleRecognizer();
   try {
-    readBundleFile(bundle, withProgress(summarizer, progress));
+    readBundleFile(bundle, recognizer.watch(withProgress(summarizer, progress)));
   } finally {
     progress.finish();
   }
+  // One rule for every command (docs/format.md "Not a bundle"): exit 65.
+  recognizer.refuseNonBundle(bundle);
   const s = summarizer.result();
   if (s.kind === undefined && s.records === 0 && s.problems.length > 0) {
     throw new CliError(ExitCode.dataError, `${bundle}: not a readable bundle: ${s.problems[0]!.message}`);
@@ -37,7 +41,8 @@ export async function runInspect(ctx: CommandContext, bundle: string): Promise<v
     printJson({ bundle, note: "inspect does not verify; run imladri proof verify", ...s });
     return;
   }
-  printSummary(ctx, bundle, s);
+  // Issue 11: every string from the bundle is escaped before the summary is laid out.
+  printSummary(ctx, printable(bundle), escapeStrings(s));
 }
 
 /** "(--json for all)" after a capped list: the one way to see the rest. */

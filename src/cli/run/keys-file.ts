@@ -137,7 +137,7 @@ export function assertNewKeyPath(file: string, others: readonly string[] = []): 
  * no --force, so the generic "use --force" advice of assertWritable would be wrong here.
  */
 export function assertNewPath(file: string, advice: string, what: string): void {
-  if (fs.existsSync(file)) throw new CliError(ExitCode.cannotCreate, `${file}: already exists; ${advice}`);
+  if (fs.existsSync(file)) throw new CliError(ExitCode.cannotCreate, `${file}: already exists; ${advice}`, [], "output.exists");
   assertWritable(file, { what });
 }
 

@@ -3,7 +3,8 @@
  * when it does, 1 when it does not (DESIGN §8: a malformed keyring is `invalid`), with every
  * finding.
  */
-import { printJson, printLine } from "../output.js";
+import { printable } from "../../core/text/printable.js";
+import { escapeStrings, printJson, printLine } from "../output.js";
 import type { CommandContext } from "../context.js";
 import { formatFinding } from "./verify.js";
 import { parseRoot, readKeyringFile } from "./keys-file.js";
@@ -24,11 +25,11 @@ export async function runKeysList(ctx: CommandContext, opts: KeysListOptions): P
   }
   const { c } = ctx;
   const entries = `${replay.entries} entr${replay.entries === 1 ? "y" : "ies"}`;
-  printLine(`${replay.ok ? c.green("log verifies") : c.red.bold("log does NOT verify")}  ${opts.keyring} (${entries})`);
+  printLine(`${replay.ok ? c.green("log verifies") : c.red.bold("log does NOT verify")}  ${printable(opts.keyring)} (${entries})`);
   if (replay.root.length > 0) {
-    printLine(`  root  ${replay.root.join(", ")} ${replay.pinned ? (replay.ok ? "(pinned with --root)" : "") : c.dim("(trusted as given: pin it with --root)")}`.trimEnd());
+    printLine(`  root  ${printable(replay.root.join(", "))} ${replay.pinned ? (replay.ok ? "(pinned with --root)" : "") : c.dim("(trusted as given: pin it with --root)")}`.trimEnd());
   }
-  if (keys.length > 0) for (const line of keyLines(c, keys)) printLine(line);
+  if (keys.length > 0) for (const line of keyLines(c, escapeStrings(keys))) printLine(line);
   const shown = replay.findings.filter((f) => f.code !== "keyring.root-unpinned");
   if (shown.length > 0) {
     printLine("  findings:");

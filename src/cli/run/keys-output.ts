@@ -1,4 +1,5 @@
 /** What the keys commands share when writing fails or a change is refused, and the key table. */
+import { printable } from "../../core/text/printable.js";
 import type { ChalkInstance } from "chalk";
 import type { DerivedKey } from "../../core/keyring/types.js";
 import type { Finding } from "../../core/verify/finding.js";
@@ -11,7 +12,7 @@ export function refuseUnwritable(findings: readonly Finding[]): never {
   throw new CliError(
     ExitCode.dataError,
     "the new keyring entry would not verify; nothing was written",
-    problems.map((f) => `${f.code}${f.pointer ? ` [${f.pointer}]` : ""}: ${f.message}`),
+    problems.map((f) => `${f.code}${f.pointer ? ` [${printable(f.pointer)}]` : ""}: ${printable(f.message)}`),
   );
 }
 
@@ -25,7 +26,7 @@ export function orphanKeyNote(keyFile: string, write: () => void): void {
   } catch (thrown) {
     const e = toCliError(thrown);
     if (e instanceof CliError) {
-      throw new CliError(e.exitCode, e.message, [...e.details, `the new private key ${keyFile} was written but is not in the keyring: delete it before trying again`]);
+      throw new CliError(e.exitCode, e.message, [...e.details, `the new private key ${keyFile} was written but is not in the keyring: delete it before trying again`], e.code);
     }
     throw e;
   }
@@ -36,8 +37,8 @@ export function keyLines(c: ChalkInstance, keys: readonly DerivedKey[]): string[
   const lines = [`  ${"kid".padEnd(43)}  ${"status".padEnd(7)}  ${"created".padEnd(24)}  retired / revoked`];
   for (const k of keys) {
     const status = k.status === "active" ? c.green(k.status.padEnd(7)) : k.status === "retired" ? c.dim(k.status.padEnd(7)) : c.red(k.status.padEnd(7));
-    const ended = [k.retired !== undefined ? `retired ${k.retired}` : "", k.revoked ? `revoked ${k.revoked.at} (${k.revoked.reason})` : ""].filter(Boolean).join(", ");
-    lines.push(`  ${k.kid}  ${status}  ${k.created.padEnd(24)}  ${ended}`.trimEnd());
+    const ended = [k.retired !== undefined ? `retired ${printable(k.retired)}` : "", k.revoked ? `revoked ${printable(k.revoked.at)} (${printable(k.revoked.reason)})` : ""].filter(Boolean).join(", ");
+    lines.push(`  ${printable(k.kid)}  ${status}  ${printable(k.created).padEnd(24)}  ${ended}`.trimEnd());
   }
   return lines;
 }

@@ -12,6 +12,7 @@
  * and any `invalid` finding removes the spool and writes nothing. Then the findings are settled
  * against `--accept`: only when none blocks is the share written (atomically, from the spool).
  */
+import { printable } from "../../core/text/printable.js";
 import type { BundleSink } from "../../core/bundle/read.js";
 import type { BundleFormat } from "../../core/bundle/serialize.js";
 import { BUNDLE_FORMAT, type BundleHeader, type EventRecord } from "../../core/bundle/types.js";
@@ -33,12 +34,13 @@ import { formatTimestamp } from "../../core/time.js";
 import { assertWritable, readInputBytes } from "../../io/files.js";
 import { openBundle, type BundleSource } from "../../io/bundle-source.js";
 import { BundleFileWriter } from "../../io/bundle-writer.js";
-import { ConsistencyCheck } from "../bundle-input.js";
+import { BundleRecognizer, ConsistencyCheck } from "../bundle-input.js";
 import { CliError } from "../errors.js";
+import { unknownName } from "../suggest.js";
 import { IoError } from "../../io/errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
-import { printJson, printLine } from "../output.js";
+import { outputToStdout, printJson, printLine } from "../output.js";
 import { startProgress } from "../progress.js";
 import { withProgress } from "../progress-sink.js";
 import { warn, type CommandContext } from "../context.js";
@@ -64,8 +66,12 @@ export async function runRedact(ctx: CommandContext, bundle: string, opts: Redac
   const { crypto } = ctx;
   if (opts.out === undefined && !opts.dryRun) throw new CliError(ExitCode.usage, "--out <share> is required (or --dry-run to only see what would be hidden)");
   const format: BundleFormat = opts.format ?? (opts.out?.endsWith(".jsonl") ? "jsonl" : "json");
-  if (opts.out !== undefined && !opts.dryRun) assertWritable(opts.out, { force: opts.force, what: "share" });
+  if (opts.out !== undefined && !opts.dryRun && !outputToStdout(opts.out)) assertWritable(opts.out, { force: opts.force, what: "share" });
 
+  // A finding id is 16 lowercase hex characters (core/detect/scan.ts): anything else is a typo.
+  for (const id of opts.accept) {
+    if (!/^[0-9a-f]{16}$/.test(id)) throw new CliError(ExitCode.usage, `--accept ${JSON.stringify(id)}: a finding id is 16 lowercase hex characters, as --dry-run lists it`, [], "usage.invalid-value");
+  }
   let policy = loadPolicy(opts.policy ?? "auditor");
   try {
     policy = extendPolicy(policy, opts.redact, opts.elide);
@@ -96,7 +102,7 @@ function redactBundle(
   const { crypto } = ctx;
   const digestOfPolicy = policyDigest(crypto, policy as unknown as JsonObject);
   const dryRunText = Boolean(opts.dryRun) && !ctx.json;
-  if (dryRunText) printLine(`${ctx.c.bold("dry run")}: nothing written. Policy ${policy.name} (${digestOfPolicy.slice(0, 16)}…)`);
+  if (dryRunText) printLine(`${ctx.c.bold("dry run")}: nothing written. Policy ${printable(policy.name)} (${digestOfPolicy.slice(0, 16)}…)`);
 
   const writer = opts.dryRun ? undefined : new BundleFileWriter(opts.out!, format, { force: opts.force, what: "share" });
   try {
@@ -105,11 +111,13 @@ function redactBundle(
     const pass = new SharePass(crypto, policy, opts.accept, writer, key !== undefined && writer !== undefined, ctx.json);
     // A dry run's plan lines are its progress when they go to the terminal.
     const progress = startProgress("redacting", ctx.json || (dryRunText && Boolean(process.stdout.isTTY)));
+    const recognizer = new BundleRecognizer();
     try {
-      input.read(withProgress(pass.sink(check, dryRunText ? (p, r) => printPlanLine(ctx, p, r) : undefined), progress));
+      input.read(recognizer.watch(withProgress(pass.sink(check, dryRunText ? (p, r) => printPlanLine(ctx, p, r) : undefined), progress)));
     } finally {
       progress.finish();
     }
+    recognizer.refuseNonBundle(bundle);
     // The chain, length and statement checks complete here, before anything is written.
     const checked = check.result(bundle === "-" ? "<stdin>" : bundle, "bundle to redact");
     const signatures = checked.header.signatures as unknown as JwsSignature[];
@@ -181,7 +189,7 @@ function redactBundle(
       return ExitCode.ok;
     }
     const { c } = ctx;
-    printLine(`${c.green("wrote share")} ${opts.out} (${format}) with policy ${policy.name}`);
+    printLine(`${c.green("wrote share")} ${opts.out === "-" ? "to stdout" : printable(opts.out!)} (${format}) with policy ${printable(policy.name)}`);
     printLine(`  identity  ${summary.identity} (the source's: the issuer signature still applies)`);
     printLine(`  hidden    ${describeHidden({ ...stats, ...pass.redacted })}`);
     printLine(`  accepted  ${settled.accepted.length} finding(s)${settled.accepted.length ? ": " + settled.accepted.map((f) => f.id).join(", ") : ""}`);
@@ -268,18 +276,19 @@ class SharePass {
 
 function printDryRunEnd(ctx: CommandContext, settled: SettledFindings, howToFix: string[]): void {
   const { c } = ctx;
-  for (const f of settled.accepted) printLine(`  ${c.dim("accepted")} ${describeLeak(f)}`);
+  for (const f of settled.accepted) printLine(`  ${c.dim("accepted")} ${printable(describeLeak(f))}`);
   if (settled.blockingCount === 0) {
     printLine(c.green("  no unaccepted findings: the share would be written"));
     return;
   }
   printLine(c.red(`  ${settled.blockingCount} finding(s) would block the share:`));
-  for (const line of listed(howToFix, settled.blockingCount, Infinity)) printLine(`    ${line}`);
+  for (const line of listed(howToFix, settled.blockingCount, Infinity)) printLine(`    ${printable(line)}`);
 }
 
 /** `auditor`, `strict`, or a policy file (a value with a `/` or ending in .json is always a file). */
 function loadPolicy(spec: string): Policy {
-  const builtIn = BUILT_IN_POLICIES[spec];
+  // Own members only: `--policy constructor` is not a built-in policy (issue 11).
+  const builtIn = Object.hasOwn(BUILT_IN_POLICIES, spec) ? BUILT_IN_POLICIES[spec] : undefined;
   if (builtIn !== undefined && !spec.includes("/") && !spec.endsWith(".json")) return builtIn;
   let doc: JsonValue;
   try {
@@ -287,7 +296,7 @@ function loadPolicy(spec: string): Policy {
   } catch (e) {
     if (e instanceof JsonSyntaxError) throw new CliError(ExitCode.dataError, `${spec}:${e.line}:${e.column}: not strict JSON: ${e.message}`);
     if (e instanceof IoError && e.kind === "notFound" && !spec.includes("/") && !spec.endsWith(".json")) {
-      throw new CliError(ExitCode.usage, `--policy ${JSON.stringify(spec)}: not a built-in policy (${Object.keys(BUILT_IN_POLICIES).join(", ")}) nor a file`);
+      throw unknownName("--policy", spec, "policy: not a built-in one nor a file", Object.keys(BUILT_IN_POLICIES));
     }
     throw e;
   }
@@ -316,6 +325,6 @@ function printPlanLine(ctx: CommandContext, p: PlanEntry, input: JsonValue): voi
   const { c } = ctx;
   const event = isJsonObject(input) ? input.event : undefined;
   const type = isJsonObject(event) && typeof event.type === "string" ? event.type : "";
-  const what = p.action === "elide" ? c.yellow("elide") : p.action === "elided" ? c.dim("already elided") : p.pointers.length ? `redact ${p.pointers.join(", ")}` : c.dim("unchanged");
-  printLine(`  seq ${String(p.seq).padEnd(4)} ${type.padEnd(18)} ${what}`);
+  const what = p.action === "elide" ? c.yellow("elide") : p.action === "elided" ? c.dim("already elided") : p.pointers.length ? `redact ${printable(p.pointers.join(", "))}` : c.dim("unchanged");
+  printLine(`  seq ${String(p.seq).padEnd(4)} ${printable(type).padEnd(18)} ${what}`);
 }

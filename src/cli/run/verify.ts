@@ -1,9 +1,11 @@
 /** `imladri proof verify`: the verdict, every finding, and the proof's identity. */
+import { printable } from "../../core/text/printable.js";
 import { TrustStore } from "../../core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../../core/verify/verifier.js";
 import { verdictExitCode, type Finding } from "../../core/verify/finding.js";
-import { isEvidenceCheck, EVIDENCE_CHECKS, type EvidenceCheck } from "../../core/verify/steps/evidence.js";
+import { EVIDENCE_CHECKS, type EvidenceCheck } from "../../core/verify/steps/evidence.js";
 import { describeHidden } from "../../core/redact/hidden.js";
+import { checkName } from "../suggest.js";
 import type { Statement } from "../../core/statement/statement.js";
 import { readBundleFileForVerify, type ThreadsOption } from "../../io/parallel-verify.js";
 import type { ExaminedRecordSink } from "../../core/verify/steps/examine.js";
@@ -12,9 +14,9 @@ import { withProgress } from "../progress-sink.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadPublicKeyFile } from "../key-files.js";
-import { checkConsistentBundle } from "../bundle-input.js";
+import { BundleRecognizer, checkConsistentBundle } from "../bundle-input.js";
 import { keyringTrustFindings } from "./keys-file.js";
-import { printJson, printLine } from "../output.js";
+import { escapeStrings, printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
 import type { ChalkInstance } from "chalk";
 
@@ -32,11 +34,7 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   const { crypto } = ctx;
   const minSignatures = parseMinSignatures(opts.minSignatures);
   const threads = parseThreads(opts.threads);
-  const require: EvidenceCheck[] = [];
-  for (const r of opts.require) {
-    if (!isEvidenceCheck(r)) throw new CliError(ExitCode.usage, `--require ${JSON.stringify(r)}: unknown check (known: ${EVIDENCE_CHECKS.join(", ")})`);
-    require.push(r);
-  }
+  const require: EvidenceCheck[] = opts.require.map((r) => checkName("--require", r, "evidence check", EVIDENCE_CHECKS));
   const trust = new TrustStore();
   for (const file of opts.key) {
     const k = loadPublicKeyFile(crypto, file);
@@ -51,15 +49,17 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
 
   const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}), extraFindings: keyringFindings });
   const progress = startProgress("verify", ctx.json);
+  const recognizer = new BundleRecognizer();
   try {
     // A worker thread that fails throws here: an internal error (exit 70), never a verdict.
-    await readBundleFileForVerify(bundle, withVerifyProgress(verifier, progress), threads);
+    await readBundleFileForVerify(bundle, recognizer.watch(withVerifyProgress(verifier, progress)), threads);
   } finally {
     progress.finish();
   }
+  recognizer.refuseNonBundle(bundle);
   const report = verifier.result();
   if (ctx.json) printJson({ bundle, ...report });
-  else printReport(ctx.c, bundle, report);
+  else printReport(ctx.c, bundle, escapeStrings(report));
   return verdictExitCode(report.verdict);
 }
 
@@ -99,17 +99,17 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
   // DESIGN §6: a share says how much it hides right beside the verdict.
   const e = r.events;
   const hidden = r.kind === "share" ? c.dim(`  (share: ${e.elided} of ${e.total} events elided, ${e.redactedFields} fields redacted)`) : "";
-  printLine(`${verdictText}  ${bundle}${hidden}`);
+  printLine(`${verdictText}  ${printable(bundle)}${hidden}`);
   if (r.identity) printLine(`  identity    ${r.identity}`);
-  if (r.chain !== undefined) printLine(`  chain       ${r.chain}, ${r.length} events (${r.kind ?? "?"} bundle, ${r.form ?? "?"})`);
+  if (r.chain !== undefined) printLine(`  chain       ${printable(r.chain)}, ${r.length} events (${r.kind ?? "?"} bundle, ${r.form ?? "?"})`);
   if (r.kind === "share") {
     printLine(`  hidden      ${describeHidden({ ...e, events: e.total })}`);
     const redactors = r.redactorSignatures ?? [];
-    const shown = redactors.map((s) => `${s.kid ?? "?"} (${s.status === "valid" ? `valid, ${s.source}` : s.status})`);
+    const shown = redactors.map((s) => `${printable(s.kid ?? "?")} (${s.status === "valid" ? `valid, ${printable(s.source ?? "")}` : s.status})`);
     printLine(`  redactor    ${shown.length ? shown.join(", ") : c.dim("unsigned redaction")} ${c.dim("(never counted toward --min-signatures)")}`);
   }
   const valid = r.signatures.filter((s) => s.status === "valid");
-  printLine(`  signatures  ${r.validSignatures} valid by trusted keys (${r.minSignatures} required)${valid.length ? ": " + valid.map((s) => `${s.kid} (${s.source})`).join(", ") : ""}`);
+  printLine(`  signatures  ${r.validSignatures} valid by trusted keys (${r.minSignatures} required)${valid.length ? ": " + valid.map((s) => `${printable(s.kid ?? "?")} (${printable(s.source ?? "")})`).join(", ") : ""}`);
   const shown = r.findings;
   if (shown.length > 0) {
     printLine("  findings:");
@@ -119,6 +119,7 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
 
 export function formatFinding(c: ChalkInstance, f: Finding): string {
   const tag = f.effect === "invalid" ? c.red(f.effect) : f.effect === "insufficient" ? c.yellow(f.effect) : f.effect === "warning" ? c.yellow(f.effect) : c.dim(f.effect);
-  const where = [f.seq !== undefined ? `seq ${f.seq}` : "", f.line !== undefined ? `line ${f.line}` : "", f.pointer ? f.pointer : ""].filter(Boolean).join(" ");
-  return `${tag} ${f.code}${where ? ` [${where}]` : ""}: ${f.message}`;
+  const where = [f.seq !== undefined ? `seq ${f.seq}` : "", f.line !== undefined ? `line ${f.line}` : "", f.pointer ? printable(f.pointer) : ""].filter(Boolean).join(" ");
+  // The message may quote data (a reason, a member name): shown through printable (issue 11).
+  return `${tag} ${f.code}${where ? ` [${where}]` : ""}: ${printable(f.message)}`;
 }

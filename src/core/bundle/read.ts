@@ -22,6 +22,30 @@ export interface BundleSink {
   problem(finding: Finding): void;
   /** Called once, after the last record. */
   end(): void;
+  /**
+   * Called, before `problem`, when the input is not a bundle at all (docs/format.md "Not a
+   * bundle"): it is not JSON even by the plain grammar, or not an object with a `format` member.
+   */
+  notABundle?(reason: string): void;
+}
+
+/**
+ * Whether text that strict reading refused still has the shape of a bundle: by the plain JSON
+ * grammar (RFC 8259, without I-JSON's strictness), the whole text or its first line is an object
+ * with a `format` member. A tampered bundle (a duplicate member, a `__proto__`) keeps that shape
+ * and is a malformed bundle, `invalid` (DESIGN §8); any other file is not a bundle.
+ */
+export function hasBundleShape(text: string): boolean {
+  const firstEnd = text.indexOf("\n");
+  for (const candidate of firstEnd < 0 ? [text] : [text.slice(0, firstEnd), text]) {
+    try {
+      const v: unknown = JSON.parse(candidate);
+      if (typeof v === "object" && v !== null && !Array.isArray(v) && Object.hasOwn(v, "format")) return true;
+    } catch {
+      // Not JSON by the plain grammar either.
+    }
+  }
+  return false;
 }
 
 export function parseProblem(e: unknown, line?: number): Finding {
@@ -134,11 +158,13 @@ export function readDocumentText(text: string, sink: BundleSink): void {
   try {
     doc = parseJson(text);
   } catch (e) {
+    if (!hasBundleShape(text)) sink.notABundle?.(parseProblem(e).message);
     sink.problem(parseProblem(e));
     sink.end();
     return;
   }
   if (!isJsonObject(doc)) {
+    sink.notABundle?.("a bundle is a JSON object");
     sink.problem({ code: "bundle.structure", effect: "invalid", message: "a bundle must be a JSON object", pointer: "" });
     sink.end();
     return;
@@ -170,6 +196,8 @@ function textOfBundleBytes(bytes: Uint8Array, sink: BundleSink): string | undefi
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const text = bom ? undefined : decodeUtf8Strict(bytes);
   if (text === undefined) {
+    const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false }).decode(bytes);
+    if (!hasBundleShape(lenient)) sink.notABundle?.(bom ? "the file starts with a byte-order mark" : "the file is not valid UTF-8");
     sink.problem(
       bom
         ? { code: "bundle.parse", effect: "invalid", message: "the file starts with a byte-order mark (not allowed in I-JSON)", line: 1 }

@@ -34,15 +34,17 @@ export interface ElidedRecord {
 export type EventRecord = DisclosedRecord | PartialRecord | ElidedRecord;
 export type RecordForm = "disclosed" | "partial" | "elided";
 
-const FORMS: Record<string, RecordForm> = {
-  "event,seed,seq": "disclosed",
-  "event,redacted,salts,seq": "partial",
-  "digest,seq": "elided",
-};
+// A Map, not an object: the key comes from the record's member names, and a record named after an
+// Object.prototype member (`{"constructor":0}`) must not find `Object` here (issue 11).
+const FORMS: ReadonlyMap<string, RecordForm> = new Map([
+  ["event,seed,seq", "disclosed"],
+  ["event,redacted,salts,seq", "partial"],
+  ["digest,seq", "elided"],
+]);
 
 /** DESIGN §6: "record forms are told apart by their exact member sets". */
 export function recordFormOf(record: JsonObject): RecordForm | undefined {
-  return FORMS[Object.keys(record).sort().join(",")];
+  return FORMS.get(Object.keys(record).sort().join(","));
 }
 
 /** Every top-level member but `events`: line 1 of the JSON Lines form. */

@@ -370,7 +370,7 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
 
 function typeNames(t: unknown): string {
   const list = Array.isArray(t) ? t : [t];
-  const words = list.map((x) => TYPE_WORDS[String(x)] ?? String(x));
+  const words = list.map((x) => (Object.hasOwn(TYPE_WORDS, String(x)) ? TYPE_WORDS[String(x)]! : String(x)));
   return words.length <= 1 ? (words[0] ?? "of another type") : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
 }
 
