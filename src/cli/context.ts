@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { nodeCrypto } from "../platform/node-crypto.js";
 import type { CryptoProvider } from "../core/crypto/provider.js";
-import { colorEnabled, makeChalk } from "./output.js";
+import { colorEnabled, isQuiet, makeChalk } from "./output.js";
 
 export interface CommandContext {
   crypto: CryptoProvider;
@@ -28,6 +28,7 @@ export function commandContext(cmd: Command): CommandContext {
 }
 
 export function warn(ctx: CommandContext, message: string): void {
+  if (isQuiet()) return;
   process.stderr.write(ctx.ce.yellow("warning: ") + message + "\n");
 }
 

@@ -5,7 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError, toCliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
-import { colorEnabled, makeChalk } from "./output.js";
+import { colorEnabled, makeChalk, setQuiet } from "./output.js";
 import { registerProofCommands } from "./commands/proof.js";
 import { registerKeysCommands } from "./commands/keys.js";
 import { registerCleanupCommand } from "./commands/cleanup.js";
@@ -21,6 +21,7 @@ export function buildProgram(): Command {
     .version(VERSION, "-V, --version", "print the version")
     .option("--json", "print one machine-readable JSON document")
     .option("--no-color", "do not color the output (NO_COLOR is honoured too)")
+    .option("-q, --quiet", "print nothing but errors; the exit code is the verdict")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortSubcommands: false })
     .addHelpText(
@@ -35,6 +36,9 @@ Examples:
 Exit codes: 0 verified/ok, 1 invalid, 2 insufficient evidence, 3 leftovers (cleanup --check),
 64 usage, 65 bad data, 66 missing input, 70 internal error, 73 cannot create output, 74 I/O error.`,
     );
+  program.hook("preAction", (_program, action) => {
+    setQuiet(Boolean((action.optsWithGlobals() as { quiet?: boolean }).quiet));
+  });
   registerProofCommands(program);
   registerKeysCommands(program);
   registerCleanupCommand(program);
