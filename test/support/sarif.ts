@@ -31,7 +31,7 @@ export function sarifErrors(doc: unknown): string[] {
     ajv.addFormat("uri", isUri);
     ajv.addFormat("uri-reference", isUriReference);
     ajv.addFormat("date-time", isDateTime);
-    validate = ajv.compile({ $id: id, ...rest });
+    validate = ajv.compile({ $id: id as string, ...rest });
   }
   return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
