@@ -96,6 +96,14 @@ describe("-q/--quiet", () => {
     expect(warned.stdout + warned.stderr).toBe("");
   });
 
+  it("applies to every command: an export writes its bundle and says nothing", () => {
+    const out = path.join(dir, "quiet.json");
+    const r = imladri(["--quiet", "proof", "export", "--log", DEMO_EVENTS, "--unsigned", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(fs.existsSync(out)).toBe(true);
+  });
+
   it("still prints errors", () => {
     const r = imladri(["--quiet", "proof", "verify", path.join(dir, "missing.json"), "--key", PUB]);
     expect(r.code).toBe(66);
