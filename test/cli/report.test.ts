@@ -120,7 +120,7 @@ describe("cleanup --check --report-format", () => {
     writeLog(path.join(work, "events.jsonl"), [create("file", "job1")]);
     const junit = imladri(["cleanup", "--log", "events.jsonl", "--check", "--report-format", "junit"], { cwd: work });
     expect(junit.code, junit.stderr).toBe(3);
-    expect(junit.stdout).toMatch(/<testcase classname="imladri.cleanup.--check" name="leftovers">\s*<failure message="cleanup.leftover \[line 1\]: file job1 is still there/);
+    expect(junit.stdout).toMatch(/<testcase classname="imladri.cleanup.check" name="leftovers">\s*<failure message="cleanup.leftover \[line 1\]: file job1 is still there/);
     const gh = imladri(["cleanup", "--log", "events.jsonl", "--check", "--report-format", "github"], { cwd: work });
     expect(gh.code).toBe(3);
     expect(gh.stdout).toMatch(/^::error title=imladri cleanup.leftover,file=events.jsonl,line=1::\[line 1\] file job1 is still there/);

@@ -42,7 +42,8 @@ function testcase(classname: string, check: ReportCheck): string[] {
 }
 
 export function junitReport(report: CheckReport): string {
-  const classname = `imladri.${report.command.replace(/ /g, ".")}`;
+  // "proof verify" → imladri.proof.verify, "cleanup --check" → imladri.cleanup.check
+  const classname = ["imladri", ...report.command.split(" ").map((w) => w.replace(/^-+/, ""))].join(".");
   const verdictCheck: ReportCheck = {
     name: "verdict",
     findings:
