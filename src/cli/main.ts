@@ -34,7 +34,9 @@ Examples:
   imladri cleanup --log events.jsonl
 
 Exit codes: 0 verified/ok, 1 invalid, 2 insufficient evidence, 3 leftovers (cleanup --check),
-64 usage, 65 bad data, 66 missing input, 70 internal error, 73 cannot create output, 74 I/O error.`,
+64 usage, 65 bad data, 66 missing input, 70 internal error, 73 cannot create output, 74 I/O error.
+
+The proof format, the verdicts and every finding code: docs/spec.md (in the package).`,
     );
   program.hook("preAction", (_program, action) => {
     setQuiet(Boolean((action.optsWithGlobals() as { quiet?: boolean }).quiet));
