@@ -9,8 +9,9 @@ import { checkFailed, findingText, type CheckReport, type ReportCheck } from "./
 /**
  * Text as XML 1.0 character data or attribute value: control characters shown as `\u` escapes
  * (printable()), then characters XML 1.0 cannot hold at all (lone surrogates, U+FFFE, U+FFFF)
- * replaced, then the five markup characters escaped. Tabs and newlines in attributes are
- * written as character references so a parser reads them back unchanged.
+ * replaced by U+FFFD, then the five markup characters escaped. Tabs and line ends in data come
+ * out as `\u0009`-style text too, so attribute normalisation by a parser cannot change them; the
+ * newlines that separate findings in an element body are the builder's own.
  */
 export function xmlText(text: string): string {
   return printable(text)
@@ -35,9 +36,9 @@ function testcase(classname: string, check: ReportCheck): string[] {
   if (checkFailed(check)) {
     const first = errors[0]!;
     const message = errors.length === 1 ? findingText(first) : `${errors.length} findings; first: ${findingText(first)}`;
-    body.push(`      <failure${attrs({ message, type: first.code })}>${xmlText(errors.map(findingText).join("\n"))}</failure>`);
+    body.push(`      <failure${attrs({ message, type: first.code })}>${errors.map((f) => xmlText(findingText(f))).join("\n")}</failure>`);
   }
-  if (others.length > 0) body.push(`      <system-out>${xmlText(others.map((f) => `${f.level}: ${findingText(f)}`).join("\n"))}</system-out>`);
+  if (others.length > 0) body.push(`      <system-out>${others.map((f) => xmlText(`${f.level}: ${findingText(f)}`)).join("\n")}</system-out>`);
   return body.length === 0 ? [open + "/>"] : [open + ">", ...body, "    </testcase>"];
 }
 

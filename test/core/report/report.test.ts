@@ -103,6 +103,8 @@ describe("JUnit XML", () => {
     expect(xml).toContain('<testsuites name="imladri" tests="6" failures="2" errors="0" skipped="1">');
     expect(xml).toMatch(/<testcase classname="imladri.proof.verify" name="records">\s*<failure message="2 findings; first: record.digest \[seq 3/);
     expect(xml).toContain('<skipped message="not a share"/>');
+    // One finding a line in the failure's body; a line end inside a finding is shown, not kept.
+    expect(xml).toMatch(/>record\.digest \[seq 3 line 5 \/events\/3\/event\/a~1b\]: a%b\\u000d\\u000a::error::forged[^\n]*\nrecord\.seq \[seq 4\]: second<\/failure>/);
     expect(xml).toMatch(/name="verdict">\s*<failure message="verdict.invalid: invalid \(exit 1\)/);
   });
 });
