@@ -6,7 +6,10 @@
 # On a clean Debian machine as root: apt-get update && apt-get install -y postgresql.
 # The package also creates the `postgres` user that the tests run initdb as when they run as root.
 # Prints the folder that holds the binaries. Exits non-zero if they cannot be had.
+# With --check: only says whether they are installed (exit 0) or not (exit 1); installs nothing.
 set -euo pipefail
+CHECK_ONLY=0
+[[ "${1:-}" == "--check" ]] && CHECK_ONLY=1
 
 find_bin() {
   local d
@@ -25,6 +28,10 @@ find_bin() {
 if bin="$(find_bin)"; then
   echo "ci-postgres: PostgreSQL binaries in $bin"
 else
+  if (( CHECK_ONLY )); then
+    echo "ci-postgres: PostgreSQL is not installed (no initdb/pg_ctl found)" >&2
+    exit 1
+  fi
   if [[ "$(id -u)" != "0" ]]; then
     echo "ci-postgres: PostgreSQL is not installed and this is not root: install the postgresql package" >&2
     exit 1

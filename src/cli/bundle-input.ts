@@ -18,7 +18,7 @@ import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
 /**
- * The one rule for a file that is not a bundle at all (issue 11, docs/format.md "Not a bundle"):
+ * The one rule for a file that is not a bundle at all (issue 11, docs/spec.md "Not a bundle"):
  * not JSON even by the plain grammar, not an object, or an object with no `format` member (the
  * reader decides, core/bundle/read.ts `hasBundleShape`). Every command refuses it as bad input
  * data (exit 65). A file that is a bundle but is malformed (a tampered one with a duplicate member

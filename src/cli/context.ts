@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import type { ChalkInstance } from "chalk";
 import { nodeCrypto } from "../platform/node-crypto.js";
 import type { CryptoProvider } from "../core/crypto/provider.js";
-import { colorEnabled, makeChalk, printErrorLine } from "./output.js";
+import { colorEnabled, isQuiet, makeChalk, printErrorLine } from "./output.js";
 import { printable } from "../core/text/printable.js";
 
 export interface CommandContext {
@@ -30,6 +30,7 @@ export function commandContext(cmd: Command): CommandContext {
 
 /** A warning on stderr; its message may quote data, so it is shown through `printable`. */
 export function warn(ctx: CommandContext, message: string): void {
+  if (isQuiet()) return;
   printErrorLine(ctx.ce.yellow("warning: ") + printable(message));
 }
 

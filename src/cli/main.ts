@@ -5,7 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError, toCliError, type ErrorCode } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
-import { jsonPrinted, printErrorLine, printJson, setNoColor, stderrChalk } from "./output.js";
+import { jsonPrinted, printErrorLine, printJson, setNoColor, setQuiet, stderrChalk } from "./output.js";
 import { printable } from "../core/text/printable.js";
 import { registerProofCommands } from "./commands/proof.js";
 import { registerKeysCommands } from "./commands/keys.js";
@@ -22,6 +22,7 @@ export function buildProgram(json = false): Command {
     .option("-V, --version", "print the version")
     .option("--json", "print one machine-readable JSON document (errors too: {\"error\":{...}})")
     .option("--no-color", "do not color the output (NO_COLOR is honoured too)")
+    .option("-q, --quiet", "print nothing but errors; the exit code is the verdict")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortSubcommands: false })
     .addHelpText(
@@ -34,13 +35,18 @@ Examples:
   imladri cleanup --log events.jsonl
 
 Exit codes: 0 verified/ok, 1 invalid, 2 insufficient evidence, 3 leftovers (cleanup --check),
-64 usage, 65 bad data, 66 missing input, 70 internal error, 73 cannot create output, 74 I/O error.`,
+64 usage, 65 bad data, 66 missing input, 70 internal error, 73 cannot create output, 74 I/O error.
+
+The proof format, the verdicts and every finding code: docs/spec.md (in the package).`,
     );
   // Issue 11: with --json the version is a JSON document too.
   program.on("option:version", () => {
     if (json) printJson({ version: VERSION });
     else process.stdout.write(VERSION + "\n");
     throw new CommanderError(0, "commander.version", VERSION);
+  });
+  program.hook("preAction", (_program, action) => {
+    setQuiet(Boolean((action.optsWithGlobals() as { quiet?: boolean }).quiet));
   });
   registerProofCommands(program);
   registerKeysCommands(program);

@@ -24,6 +24,8 @@ const settings = {
   stdoutTaken: false,
   /** A JSON document has been printed: with --json an error then adds none (one document). */
   jsonPrinted: false,
+  /** `-q/--quiet`: print nothing but errors. */
+  quiet: false,
 };
 
 export function setNoColor(noColor: boolean): void {
@@ -38,6 +40,19 @@ export function colorEnabled(flag: boolean | undefined, stream: NodeJS.WriteStre
 
 export function makeChalk(enabled: boolean): ChalkInstance {
   return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+/**
+ * `-q/--quiet`: nothing but errors. The usual output, warnings and progress go through the
+ * functions here (and warn(), startProgress()), which say nothing while it is set; error messages
+ * (main.ts) and a report asked for with --report-format are still written.
+ */
+export function setQuiet(on: boolean): void {
+  settings.quiet = on;
+}
+
+export function isQuiet(): boolean {
+  return settings.quiet;
 }
 
 /** Colours for stderr, as the command line asks (errors before a command's context exists). */
@@ -111,6 +126,7 @@ const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u
 
 /** One JSON document, with no raw control character (issue 11): the same value, escaped. */
 export function printJson(doc: unknown): void {
+  if (settings.quiet) return;
   settings.jsonPrinted = true;
   summaryStream().write(JSON.stringify(doc, null, 2).replace(RAW_IN_JSON, printable) + "\n");
 }
@@ -122,6 +138,7 @@ export function jsonPrinted(): boolean {
 
 /** A line of a command's report: stdout, or stderr when stdout carries data (`--out -`). */
 export function printLine(line = ""): void {
+  if (settings.quiet) return;
   writeLine(summaryStream(), line);
 }
 

@@ -9,6 +9,7 @@
  * The commands run synchronously, so there is no timer: `tick` reads the clock every few hundred
  * items and redraws at most five times a second.
  */
+import { isQuiet } from "./output.js";
 
 export interface ProgressOptions {
   /** What the count is of (default "events"). */
@@ -39,10 +40,10 @@ const BAR = 20;
 
 const NO_PROGRESS: Progress = { tick() {}, setTotal() {}, finish() {} };
 
-/** A progress line for `label`, or a no-op when `json` or the stream is not a terminal. */
+/** A progress line for `label`, or a no-op when `json`, `--quiet` or the stream is not a terminal. */
 export function startProgress(label: string, json: boolean, options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr;
-  if (json || !stream.isTTY) return NO_PROGRESS;
+  if (json || isQuiet() || !stream.isTTY) return NO_PROGRESS;
   const now = options.now ?? (() => performance.now());
   const unit = options.unit ?? "events";
   const started = now();

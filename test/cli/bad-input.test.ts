@@ -111,7 +111,7 @@ describe("proof verify refuses bad input", () => {
     expectCleanError(imladri(["proof", "verify", path.join(dir, "none.json"), "--key", key.pub]), 66, /none\.json: bundle not found/);
   });
 
-  it("a file that is not JSON is not a bundle → 65 with the parse problem, as from inspect and redact (docs/format.md)", () => {
+  it("a file that is not JSON is not a bundle → 65 with the parse problem, as from inspect and redact (docs/spec.md)", () => {
     const f = path.join(dir, "garbage.json");
     fs.writeFileSync(f, "not json at all");
     const r = imladri(["proof", "verify", f, "--key", key.pub]);

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import type { CleanupCliOptions } from "../run/cleanup.js";
+import { addReportOptions } from "../report-options.js";
 
 /** `imladri cleanup` (DESIGN §10, docs/cleanup.md). The terminal side is src/cli/run/cleanup.ts; the work is in src/cleanup/run.ts. */
 export function registerCleanupCommand(program: Command): void {
-  program
+  const cleanup = program
     .command("cleanup")
     .description("find what a workflow left running and destroy it, recording each outcome in the log (dry run unless --apply)")
     .requiredOption("--log <events.jsonl>", "the agent runtime's event log (JSON Lines); --apply appends to it")
@@ -11,13 +12,15 @@ export function registerCleanupCommand(program: Command): void {
     .option("--apply", "destroy the leftovers (asks for confirmation on a terminal)")
     .option("--yes", "with --apply: do not ask (needed without a terminal, e.g. in CI)")
     .option("--check", "change nothing; exit 3 while anything is left (for CI)")
-    .option("--only <kind>", "only this resource kind (repeatable), e.g. db.branch", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--only <kind>", "only this resource kind (repeatable), e.g. db.branch", (v: string, prev: string[]) => [...prev, v], [] as string[]);
+  addReportOptions(cleanup)
     .addHelpText(
       "after",
       `
 Examples:
   imladri cleanup --log events.jsonl                      # the plan; nothing changes
   imladri cleanup --log events.jsonl --check              # exit 3 while anything is left
+  imladri cleanup --log events.jsonl --check --report-format junit --report cleanup.xml
   imladri cleanup --log events.jsonl --apply              # asks, then destroys
   imladri cleanup --log events.jsonl --apply --yes --only db.branch
 

@@ -7,11 +7,16 @@
 import * as readline from "node:readline";
 import type { ChalkInstance } from "chalk";
 import { colorEnabled, makeChalk, printJson, printLine } from "../output.js";
+import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { emitReport, reportOnStdout, reportRequest, type ReportCliOptions } from "../report-options.js";
+import { VERSION } from "../version.js";
+import { cleanupCheckReport } from "../../cleanup/report.js";
 import { renderAttempt, renderPlan, renderSkip, renderSummary, reportJson } from "../../cleanup/render.js";
 import { runCleanup } from "../../cleanup/run.js";
 
 /** The command's own options, as commander parses them. */
-export interface CleanupCliOptions {
+export interface CleanupCliOptions extends ReportCliOptions {
   log: string;
   config: string;
   apply?: boolean;
@@ -22,6 +27,8 @@ export interface CleanupCliOptions {
 
 export async function runCleanupCli(opts: CleanupCliOptions, globals: { json?: boolean; color?: boolean }): Promise<number> {
   const json = Boolean(globals.json);
+  if (opts.reportFormat !== undefined && !opts.check) throw new CliError(ExitCode.usage, "--report-format goes with --check (a report of what is left)");
+  const report = reportRequest(opts, json);
   const c = makeChalk(colorEnabled(globals.color, process.stdout));
   const ce = makeChalk(colorEnabled(globals.color, process.stderr));
   // Ctrl-C once: finish the action under way (its outcome is recorded), then stop. Twice: now
@@ -34,17 +41,26 @@ export async function runCleanupCli(opts: CleanupCliOptions, globals: { json?: b
   };
   process.on("SIGINT", onSigint);
   try {
-    const code = await run(opts, json, c, ce, () => stop);
+    const code = await run(opts, json, c, ce, () => stop, report);
     return stop && code === 0 ? 1 : code;
   } finally {
     process.off("SIGINT", onSigint);
   }
 }
 
-async function run(opts: CleanupCliOptions, json: boolean, c: ChalkInstance, ce: ChalkInstance, shouldStop: () => boolean): Promise<number> {
+async function run(
+  opts: CleanupCliOptions,
+  json: boolean,
+  c: ChalkInstance,
+  ce: ChalkInstance,
+  shouldStop: () => boolean,
+  report: ReturnType<typeof reportRequest>,
+): Promise<number> {
+  // A report on stdout replaces the usual output (it would corrupt the report).
+  const silent = json || reportOnStdout(report);
   const say = (line: string): void => {
     // printLine shows any control character left in a line escaped (render.ts escapes data too).
-    if (!json) printLine(line);
+    if (!silent) printLine(line);
   };
   const out = await runCleanup(
     {
@@ -69,8 +85,9 @@ async function run(opts: CleanupCliOptions, json: boolean, c: ChalkInstance, ce:
       },
     },
   );
-  if (json) printJson(reportJson(out));
+  if (json && !reportOnStdout(report)) printJson(reportJson(out));
   else renderSummary(out, c).forEach(say);
+  if (report !== undefined) emitReport(report, cleanupCheckReport(out, VERSION));
   return out.exitCode;
 }
 

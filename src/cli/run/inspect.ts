@@ -31,7 +31,7 @@ export async function runInspect(ctx: CommandContext, bundle: string): Promise<v
   } finally {
     progress.finish();
   }
-  // One rule for every command (docs/format.md "Not a bundle"): exit 65.
+  // One rule for every command (docs/spec.md "Not a bundle"): exit 65.
   recognizer.refuseNonBundle(bundle);
   const s = summarizer.result();
   if (s.kind === undefined && s.records === 0 && s.problems.length > 0) {

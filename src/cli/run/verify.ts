@@ -19,8 +19,11 @@ import { keyringTrustFindings } from "./keys-file.js";
 import { escapeStrings, printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
 import type { ChalkInstance } from "chalk";
+import { emitReport, reportOnStdout, reportRequest, type ReportCliOptions } from "../report-options.js";
+import { verifyCheckReport } from "../../core/report/verify-report.js";
+import { VERSION } from "../version.js";
 
-export interface VerifyCliOptions {
+export interface VerifyCliOptions extends ReportCliOptions {
   key: string[];
   minSignatures?: string;
   require: string[];
@@ -34,6 +37,7 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   const { crypto } = ctx;
   const minSignatures = parseMinSignatures(opts.minSignatures);
   const threads = parseThreads(opts.threads);
+  const reportReq = reportRequest(opts, ctx.json);
   const require: EvidenceCheck[] = opts.require.map((r) => checkName("--require", r, "evidence check", EVIDENCE_CHECKS));
   const trust = new TrustStore();
   for (const file of opts.key) {
@@ -58,9 +62,16 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   }
   recognizer.refuseNonBundle(bundle);
   const report = verifier.result();
-  if (ctx.json) printJson({ bundle, ...report });
+  const exitCode = verdictExitCode(report.verdict);
+  if (reportOnStdout(reportReq)) {
+    // The report is stdout: the usual output would corrupt it.
+  } else if (ctx.json) printJson({ bundle, ...report });
   else printReport(ctx.c, bundle, escapeStrings(report));
-  return verdictExitCode(report.verdict);
+  if (reportReq !== undefined) {
+    const facts = { bundle, toolVersion: VERSION, exitCode, keyring: opts.keyring !== undefined, require: opts.require.length > 0, since: opts.since !== undefined };
+    emitReport(reportReq, verifyCheckReport(report, facts));
+  }
+  return exitCode;
 }
 
 /** The verifier with a progress line: records count whether examined here or on a worker thread. */

@@ -23,7 +23,7 @@ export interface BundleSink {
   /** Called once, after the last record. */
   end(): void;
   /**
-   * Called, before `problem`, when the input is not a bundle at all (docs/format.md "Not a
+   * Called, before `problem`, when the input is not a bundle at all (docs/spec.md "Not a
    * bundle"): it is not JSON even by the plain grammar, or not an object with a `format` member.
    */
   notABundle?(reason: string): void;
