@@ -76,7 +76,8 @@ export async function readBundleFileForVerify(file: string, sink: ExaminedRecord
   const workers = size === undefined ? 0 : workerCount(threads, size, thisMachine());
   const first = workers > 0 ? peekFirstLine(file, MAX_HEADER_LINE) : undefined;
   const header = first && "text" in first ? jsonlHeaderOf(first.text) : undefined;
-  if (header === undefined) {
+  // DESIGN §12: an excerpt (a few records) and a checkpoint (none) are read in one thread.
+  if (header === undefined || header.kind === "excerpt" || header.kind === "checkpoint") {
     readBundleFile(file, sink);
     return;
   }

@@ -13,7 +13,7 @@
  */
 import type { BundleSink } from "../../core/bundle/read.js";
 import type { BundleFormat } from "../../core/bundle/serialize.js";
-import { BUNDLE_FORMAT, type BundleHeader, type EventRecord } from "../../core/bundle/types.js";
+import { bundleFormatFor, type BundleHeader, type EventRecord } from "../../core/bundle/types.js";
 import type { CryptoProvider } from "../../core/crypto/provider.js";
 import type { HexDigest } from "../../core/encoding/hex.js";
 import { describeLeak, scanRecord } from "../../core/detect/scan.js";
@@ -101,6 +101,14 @@ function redactFile(
   } finally {
     check.finish();
   }
+  if (checked.header.kind === "checkpoint" || checked.header.kind === "excerpt") {
+    throw new CliError(
+      ExitCode.dataError,
+      checked.header.kind === "checkpoint"
+        ? `${bundle}: is a checkpoint: it holds no events to redact`
+        : `${bundle}: is an excerpt: redact it further with imladri proof excerpt ${bundle} --seq ... --policy ... (it keeps each event's inclusion path)`,
+    );
+  }
   const signatures = checked.header.signatures as unknown as JwsSignature[];
   if (signatures.length === 0) warn(ctx, `${bundle} is unsigned: the share will not verify either`);
   const digestOfPolicy = policyDigest(crypto, policy as unknown as JsonObject);
@@ -178,7 +186,8 @@ function redactFile(
       ...(key && eventsDigest ? { signer: { key, eventsDigest } } : {}),
     });
     const header: BundleHeader = {
-      format: BUNDLE_FORMAT,
+      // A share keeps its source's statement, so its version (DESIGN §12).
+      format: bundleFormatFor(checked.statement),
       kind: "share",
       // DESIGN §6: statement and signatures are copied verbatim, so the share's identity is its source's.
       statement: checked.statement,
