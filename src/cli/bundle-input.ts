@@ -29,13 +29,17 @@ export function checkConsistentBundle(
   file: string,
   what = "bundle",
   onRecord?: (record: JsonValue, index: number) => void,
+  /** Sees the header, then each event digest in seq order (full bundles and shares), in the same pass. */
+  observe?: { header?(header: JsonObject): void; digest?(digest: Uint8Array, seq: number): void },
 ): CheckedBundle {
   // Only consistency is checked here: no key is trusted, and signatures are not the question.
-  const verifier = new Verifier({ crypto, trust: new TrustStore() });
+  const onDigest = observe?.digest;
+  const verifier = new Verifier({ crypto, trust: new TrustStore(), ...(onDigest ? { onDigest } : {}) });
   let header: JsonObject | undefined;
   readBundleFile(file, {
     header: (h, form) => {
       header = h;
+      observe?.header?.(h);
       verifier.header(h, form);
     },
     record: (r, i, line) => {
@@ -75,7 +79,7 @@ export function openBundleToContinue(crypto: CryptoProvider, file: string): Bund
     throw new CliError(ExitCode.usage, "--continue needs the earlier bundle as a file, not stdin: it is read twice (checked first, then in step with the new log)");
   }
   const { header, statement, report } = checkConsistentBundle(crypto, file, "bundle to continue");
-  if (header.kind !== "full") throw new CliError(ExitCode.dataError, `${file}: is a share; continuing a chain needs the full bundle with its seeds`);
+  if (header.kind !== "full") throw new CliError(ExitCode.dataError, `${file}: is ${header.kind === "excerpt" ? "an" : "a"} ${String(header.kind)}; continuing a chain needs the full bundle with its seeds`);
   const source = bundleRecords(file, report.form ?? "json");
   let seq = 0;
   return {

@@ -37,6 +37,11 @@ export interface VerifyOptions {
   require?: readonly EvidenceCheck[];
   /** `--since`: an earlier statement (any kind, v1 or v2) this bundle must extend (DESIGN §8, §12). */
   since?: Statement;
+  /**
+   * Called with each event digest of a full bundle or share, in seq order, as the chain is folded:
+   * the excerpt and checkpoint writers build their proofs in the same pass (DESIGN §12).
+   */
+  onDigest?: (digest: Uint8Array, seq: number) => void;
   /** Statement and redaction checks of other components (keyring, redactor) add findings here. */
   extraFindings?: readonly Finding[];
 }
@@ -155,6 +160,7 @@ export class Verifier implements ExaminedRecordSink {
       this.chain.push(x.digest);
       this.tree?.push(x.digest);
       this.snapshotSince();
+      this.options.onDigest?.(x.digest, this.chain.length - 1);
     }
     if (x.form && this.evidence.active) {
       if (x.evidence === undefined) throw new Error(`internal: record ${index} was examined without the evidence facts --require needs`);
