@@ -285,7 +285,7 @@ function printDryRunEnd(ctx: CommandContext, settled: SettledFindings, howToFix:
 }
 
 /** Errors about the copy of stdin name `-` as the user gave it. */
-function namingStdin<T>(bundle: string, input: RereadableBundle, f: () => T): T {
+export function namingStdin<T>(bundle: string, input: RereadableBundle, f: () => T): T {
   try {
     return f();
   } catch (thrown) {
@@ -298,7 +298,7 @@ function namingStdin<T>(bundle: string, input: RereadableBundle, f: () => T): T 
 }
 
 /** `auditor`, `strict`, or a policy file (a value with a `/` or ending in .json is always a file). */
-function loadPolicy(spec: string): Policy {
+export function loadPolicy(spec: string): Policy {
   const builtIn = BUILT_IN_POLICIES[spec];
   if (builtIn !== undefined && !spec.includes("/") && !spec.endsWith(".json")) return builtIn;
   let doc: JsonValue;
@@ -319,14 +319,14 @@ function loadPolicy(spec: string): Policy {
 }
 
 /** Ids the input share already accepted (they carry over while the value stays disclosed). */
-function previouslyAccepted(header: JsonObject): string[] {
+export function previouslyAccepted(header: JsonObject): string[] {
   const block = header.redaction;
   if (!isJsonObject(block) || !isJsonArray(block.accepted)) return [];
   return block.accepted.flatMap((a) => (isJsonObject(a) && hasMember(a, "id") && typeof a.id === "string" ? [a.id] : []));
 }
 
 /** At most `max` lines, then how many more of `total` there are. */
-function listed(lines: string[], total = lines.length, max = MAX_LISTED): string[] {
+export function listed(lines: string[], total = lines.length, max = MAX_LISTED): string[] {
   const shown = lines.slice(0, max);
   return total > shown.length ? [...shown, `... and ${total - shown.length} more`] : shown;
 }

@@ -144,11 +144,13 @@ export class SubtreeCapture {
   /** Wanted subtrees by their end, then by size. */
   private readonly wanted = new Map<number, Map<number, Uint8Array | undefined>>();
 
-  want(range: LeafRange): void {
+  /** Asks for `range`; `known` is its root when it was formed already (see ProofPlanner.wantInclusion). */
+  want(range: LeafRange, known?: Uint8Array): void {
     const size = range.end - range.start;
     let bySize = this.wanted.get(range.end);
     if (bySize === undefined) this.wanted.set(range.end, (bySize = new Map()));
-    if (!bySize.has(size)) bySize.set(size, undefined);
+    if (known !== undefined) bySize.set(size, known);
+    else if (!bySize.has(size)) bySize.set(size, undefined);
   }
 
   /** Called by the builder for each subtree it forms: leaves [end - size, end). */
@@ -212,6 +214,17 @@ export class MerkleBuilder {
     return this.rootFrom(0);
   }
 
+  /** The root of the complete subtree `range` when it is one of the stack's now, else undefined. */
+  stackRoot(range: LeafRange): Uint8Array | undefined {
+    let start = 0;
+    for (let i = 0; i < this.roots.length; i++) {
+      const end = start + this.sizes[i]!;
+      if (start === range.start && end === range.end) return this.roots[i];
+      start = end;
+    }
+    return undefined;
+  }
+
   /**
    * MTH of the leaves [start, size), where `start` is a boundary of the stack (a range a proof
    * asks for that ends at the current size always is).
@@ -265,8 +278,23 @@ export class ProofPlanner {
     this.builder = new MerkleBuilder(hasher, this.capture);
   }
 
+  /**
+   * Asks for the inclusion path of `index`, before leaf `index` is pushed. It may be asked for as
+   * late as just before that leaf: the path's siblings to its left are then exactly the builder's
+   * stack (the decomposition of [0, index)), taken as they are; the rest are formed later. So a
+   * writer can choose events by their contents as they stream by.
+   */
   wantInclusion(index: number): void {
-    for (const r of inclusionRanges(index, this.size)) if (isComplete(r)) this.capture.want(r);
+    if (index < this.builder.size) throw new Error(`internal: the path of leaf ${index} was asked for after it was pushed`);
+    for (const r of inclusionRanges(index, this.size)) {
+      if (!isComplete(r)) continue;
+      if (r.end > this.builder.size) this.capture.want(r);
+      else {
+        const root = this.builder.stackRoot(r);
+        if (root === undefined) throw new Error(`internal: the subtree [${r.start}, ${r.end}) is not on the stack at leaf ${index}`);
+        this.capture.want(r, root);
+      }
+    }
     this.capture.want({ start: index, end: index + 1 });
   }
 

@@ -42,6 +42,11 @@ export class ProofPass {
     }
   }
 
+  /** Asks for the inclusion path of `seq`, at the latest just before its digest arrives. */
+  wantInclusion(seq: number): void {
+    this.planner.wantInclusion(seq);
+  }
+
   /** The next event digest, in seq order. */
   digest(d: Uint8Array, seq: number): void {
     if (seq !== this.planner.builder.size) throw new Error(`internal: event digest ${seq} arrived out of order`);

@@ -194,6 +194,21 @@ describe("the streaming tree agrees with RFC 9162's definitions", () => {
     });
   }
 
+  it("an inclusion path asked for just before its leaf arrives (events chosen as they stream by) is the same", () => {
+    const h = new TreeHasher(nodeCrypto, EVENT_TREE);
+    for (const n of [1, 2, 7, 8, 64, 100, 257]) {
+      const d = leaves(nodeCrypto, n);
+      const naive = new NaiveTree(h, d);
+      const late = new ProofPlanner(h, n);
+      const chosen = [...new Set([0, 1, n >> 1, n - 2, n - 1].filter((i) => i >= 0 && i < n))];
+      d.forEach((x, i) => {
+        if (chosen.includes(i)) late.wantInclusion(i);
+        late.builder.push(x);
+      });
+      for (const i of chosen) expect(hexes(late.inclusion(i)), `${i} of ${n}`).toEqual(hexes(naive.path(i, 0, n)));
+    }
+  });
+
   it("MerkleBuilder's root at each size is MTH of the prefix (streaming: a stack of subtree roots)", () => {
     const h = new TreeHasher(nodeCrypto, EVENT_TREE);
     const d = leaves(nodeCrypto, 100);
