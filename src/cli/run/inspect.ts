@@ -32,7 +32,10 @@ export async function runInspect(ctx: CommandContext, bundle: string): Promise<v
 function printSummary(ctx: CommandContext, bundle: string, s: Summary): void {
   const { c } = ctx;
   printLine(`${c.bold(bundle)}  ${c.dim("(inspect does not verify: run imladri proof verify)")}`);
-  printLine(`  chain       ${s.chain ?? "?"} (${s.kind ?? "?"} bundle), ${s.records} records${s.statementLength !== undefined && s.statementLength !== s.records ? c.red(` but the statement says ${s.statementLength}`) : ""}`);
+  printLine(`  chain       ${s.chain ?? "?"} (${s.kind ?? "?"} bundle), ${s.records} records${s.statementLength !== undefined && s.statementLength !== s.records && s.kind !== "excerpt" && s.kind !== "checkpoint" ? c.red(` but the statement says ${s.statementLength}`) : ""}`);
+  // DESIGN §12: an excerpt shows a few events; a checkpoint none.
+  if (s.kind === "excerpt") printLine(`  shows       ${s.records.toLocaleString("en-US")} of ${(s.statementLength ?? 0).toLocaleString("en-US")} events; the rest are not in this file`);
+  if (s.kind === "checkpoint") printLine(`  shows       no events: a checkpoint is the signed statement alone`);
   if (s.kind === "share") printLine(`  hidden      ${s.elided} events elided, ${s.redactedFields} fields [redacted] in ${s.partial} events`);
   printLine(`  time        ${s.firstTs ?? "?"} .. ${s.lastTs ?? "?"}`);
   printLine(`  actors      ${s.actors.map((a) => `${a.tenant}/${a.agent} (${a.events})`).join(", ") || "-"}${s.users ? `; ${s.users} distinct user(s)` : ""}${s.redactedUsers ? `; user ${REDACTED} in ${s.redactedUsers} event(s)` : ""}`);
