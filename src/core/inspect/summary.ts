@@ -59,7 +59,7 @@ function show(v: string | undefined, redactedHere: boolean): string {
 }
 
 /** An excerpt record read as the record it carries, at its own seq (-1 when it has none). */
-function excerptView(input: JsonObject): { record: JsonObject; index: number } {
+export function excerptView(input: JsonObject): { record: JsonObject; index: number } {
   const record: JsonObject = {};
   for (const k of Object.keys(input)) if (k !== "proof") record[k] = input[k]!;
   return { record, index: typeof input.seq === "number" ? input.seq : -1 };
