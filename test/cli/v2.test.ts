@@ -169,6 +169,23 @@ describe("excerpts", () => {
     });
   }
 
+  it("a redactor's signature covers the records with their proof members", () => {
+    ok(["proof", "excerpt", f("b.jsonl"), "--seq", "3", "--seq", "7", "--key-file", priv, "--out", f("ex-signed.jsonl")]);
+    const good = verify(f("ex-signed.jsonl"));
+    expect(good.code, good.stdout).toBe(0);
+    expect(good.report.redactorSignatures[0].status).toBe("valid");
+    const text = fs.readFileSync(f("ex-signed.jsonl"), "utf8").split("\n");
+    const rec = JSON.parse(text[1]!);
+    rec.proof = [...rec.proof, rec.proof[0]];
+    text[1] = JSON.stringify(rec);
+    const file = f("ex-signed-tampered.jsonl");
+    fs.writeFileSync(file, text.join("\n"));
+    const r = verify(file);
+    expect(r.code).toBe(1);
+    expect(r.codes).toContain("redaction.signature-bad");
+    expect(r.codes).toContain("excerpt.proof");
+  });
+
   it("a proof member on a full bundle's record is record.proof", () => {
     const b = JSON.parse(fs.readFileSync(f("a8.json"), "utf8"));
     b.events[0].proof = [];
