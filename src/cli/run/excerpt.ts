@@ -232,8 +232,8 @@ function excerptFile(
     },
   });
   if (!input.unchanged() || records.length + left.length !== seqs.length) throw changed();
-  if (left.length > 0) warn(ctx, `the policy ${policy.name} elides seq ${left.slice(0, 20).join(", ")}${left.length > 20 ? ", …" : ""}: left out of the excerpt (an excerpt shows events or leaves them out)`);
-  if (records.length === 0) throw new CliError(ExitCode.usage, `the policy ${policy.name} elides every chosen event: nothing to show; nothing was written`);
+  if (left.length > 0) warn(ctx, `seq ${left.slice(0, 20).join(", ")}${left.length > 20 ? ", …" : ""}: elided (by the policy ${policy.name}, or already in the input): left out of the excerpt (an excerpt shows events or leaves them out)`);
+  if (records.length === 0) throw new CliError(ExitCode.usage, `every chosen event is elided (by the policy ${policy.name}, or already in the input): nothing to show; nothing was written`);
 
   const settled = settler.result();
   if (settled.unknown.length > 0) {
