@@ -59,7 +59,7 @@ try {
   }
   writeV2Fixtures(key, full, pub);
   await writeDemoKeyring();
-  process.stdout.write(`make-fixtures: wrote ${full}, ${share}, demo-share-tampered.json and fixtures/keys/demo-keyring.json\n`);
+  process.stdout.write(`make-fixtures: wrote fixtures/keys/demo-keyring.json (and the v1 files only where they were missing)\n`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
