@@ -17,6 +17,11 @@
  *  - `--version` and a 10-event verify as whole-process times, beside a bare `node -e 0` (twice
  *    when NODE_EXTRA_CA_CERTS is set: as run, and without it; see the start-up section).
  *
+ *  - format v2 (DESIGN §12; section "format v2" below): at --v2 SIZE (default 100k; 1m for the
+ *    issue's figures; none to skip): the size of an excerpt of 3 events and its whole-process
+ *    verify time, a checkpoint with its consistency proof, and the event tree's CPU beside
+ *    export's and verify's.
+ *
  * Options: --sizes (10k,100k,1m or plain numbers; none for only the start-up figures), --commands (export,verify,redact,verify-share),
  * --dir (where the generated files go; default a folder in the OS temp dir, reused between runs),
  * --seed, --starts N (repetitions of the start-up timings), --keep (keep bundles and shares).
@@ -26,7 +31,7 @@ import { hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { writeEventLog } from "../fixtures/generate-events.mjs";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -409,5 +414,73 @@ if (process.env.NODE_EXTRA_CA_CERTS) {
 } else {
   startUp(process.env);
 }
+await benchFormatV2(option("--v2", "100k"));
 fs.rmSync(statsFile, { force: true });
 process.stdout.write(`\nload average at end: ${machine().loadavg}\n`);
+
+// --- format v2 (DESIGN §12) ----------------------------------------------------------------------
+
+/**
+ * Excerpt and checkpoint figures at one size: a bundle exported as a continuation of its first
+ * half (so a checkpoint can carry a real consistency proof), an excerpt of 3 events (first,
+ * middle, last) and its verify as a whole process, the checkpoint's size, and the tree's CPU
+ * (the MerkleBuilder over as many digests, in this process) beside export's and verify's CPU.
+ */
+async function benchFormatV2(sizeOption) {
+  if (sizeOption === "none") return;
+  const count = parseSize(sizeOption);
+  const label = sizeLabel(count);
+  process.stdout.write(`\n== format v2 at ${label} events (DESIGN §12)\n`);
+  const log = path.join(dir, `events-${label}-seed${seed}.jsonl`);
+  if (!fs.existsSync(log)) {
+    const tmp = `${log}.${process.pid}.tmp`;
+    writeEventLog(tmp, count, seed);
+    fs.renameSync(tmp, log);
+  }
+  const half = path.join(dir, `events-${label}-first-half.jsonl`);
+  const lines = [];
+  eachLine(log, (line) => {
+    if (lines.length < Math.floor(count / 2)) lines.push(line);
+  });
+  fs.writeFileSync(half, lines.join("\n") + "\n");
+  lines.length = 0;
+  const anchor = path.join(dir, `v2-anchor-${label}.jsonl`);
+  const bundle = path.join(dir, `v2-bundle-${label}.jsonl`);
+  const excerpt = path.join(dir, `v2-excerpt-${label}.json`);
+  const checkpoint = path.join(dir, `v2-checkpoint-${label}.json`);
+  const step = (name, args) => {
+    const r = runCli(args);
+    if (r.status !== 0) process.stdout.write(`${name} FAILED (exit ${r.status}): ${firstLine(r.stderr)}\n`);
+    return r;
+  };
+  step("export (first half)", ["proof", "export", "--log", half, "--key-file", keyFile, "--chain", "bench", "--out", anchor, "--force"]);
+  const exp = step("export", ["proof", "export", "--log", log, "--key-file", keyFile, "--continue", anchor, "--out", bundle, "--force"]);
+  const ver = step("verify", ["proof", "verify", bundle, "--key", pubKey, "--threads", "1"]);
+  const seqs = [0, Math.floor(count / 2), count - 1];
+  const ex = step("excerpt", ["proof", "excerpt", bundle, ...seqs.flatMap((s) => ["--seq", String(s)]), "--out", excerpt, "--force"]);
+  const exVerify = step("verify excerpt", ["proof", "verify", excerpt, "--key", pubKey]);
+  const cp = step("checkpoint", ["proof", "checkpoint", bundle, "--since", anchor, "--out", checkpoint, "--force"]);
+  const cpVerify = step("verify checkpoint", ["proof", "verify", checkpoint, "--key", pubKey, "--since", anchor]);
+  const size = (f) => (fs.existsSync(f) ? fs.statSync(f).size : NaN);
+  process.stdout.write(`export (continuing the first half)  wall ${fmtS(exp.wallMs)} s  cpu ${fmtS(exp.cpuMs)} s\n`);
+  process.stdout.write(`verify (one thread)                  wall ${fmtS(ver.wallMs)} s  cpu ${fmtS(ver.cpuMs)} s\n`);
+  process.stdout.write(`excerpt of 3 events (seq ${seqs.join(", ")})  made in ${fmtS(ex.wallMs)} s; ${fmtInt(size(excerpt))} bytes (target <= 16 KB)\n`);
+  process.stdout.write(`verify the excerpt (whole process)   wall ${fmtInt(exVerify.wallMs)} ms  cpu ${fmtInt(exVerify.cpuMs ?? NaN)} ms (target < 150 ms)  exit ${exVerify.status}\n`);
+  process.stdout.write(`checkpoint with consistency from ${fmtInt(Math.floor(count / 2))}  ${fmtInt(size(checkpoint))} bytes (target <= 2 KB); made in ${fmtS(cp.wallMs)} s; verify --since wall ${fmtInt(cpVerify.wallMs)} ms exit ${cpVerify.status}\n`);
+  // The tree's own CPU: one leaf hash and about one node hash per event, as export and verify do.
+  const { MerkleBuilder, TreeHasher, EVENT_TREE } = await import(pathToFileURL(path.join(repo, "dist/core/tree/merkle.js")).href);
+  const { nodeCrypto } = await import(pathToFileURL(path.join(repo, "dist/platform/node-crypto.js")).href);
+  const digest = new Uint8Array(32);
+  const t = timed(() => {
+    const b = new MerkleBuilder(new TreeHasher(nodeCrypto, EVENT_TREE));
+    for (let i = 0; i < count; i++) {
+      digest[0] = i & 255;
+      digest[1] = (i >> 8) & 255;
+      b.push(digest);
+    }
+    b.root();
+  });
+  const pct = (of) => (of === undefined ? "-" : `${((100 * t.cpuMs) / of).toFixed(1)}%`);
+  process.stdout.write(`event tree over ${label} digests (this process)  cpu ${fmtInt(t.cpuMs)} ms = ${pct(exp.cpuMs)} of export's CPU, ${pct(ver.cpuMs)} of verify's (target <= 5%)\n`);
+  if (!keep) for (const f of [half, anchor, bundle]) fs.rmSync(f, { force: true });
+}

@@ -261,6 +261,7 @@ function drawFacts(r: VerificationReport): void {
   addFact(list, "identity", r.identity ?? "none: the bundle has no well-formed statement", true);
   list.lastElementChild!.id = "identity";
   if (r.chain !== undefined) addFact(list, "chain", `${r.chain}, ${number(r.length ?? 0)} events (${r.kind ?? "?"} bundle, ${r.form === "jsonl" ? "JSON Lines" : "JSON"})`);
+  drawPartialView(list, r);
   if (r.kind === "share") {
     const e = r.events;
     addFact(list, "hidden", describeHidden({ ...e, events: e.total }, number));
@@ -277,6 +278,22 @@ function drawFacts(r: VerificationReport): void {
     const redactors = r.redactorSignatures ?? [];
     const text = redactors.length ? redactors.map((s) => `${s.kid ?? "?"} (${s.status === "valid" ? `valid, ${s.source}` : s.status})`).join(", ") : "unsigned redaction";
     addFact(list, "redactor", `${text} (never counted toward the signatures required)`);
+  }
+}
+
+/**
+ * DESIGN §12: an excerpt or a checkpoint says what it shows and what it cannot (the CLI's words,
+ * src/cli/run/verify.ts partialViewText).
+ */
+function drawPartialView(list: HTMLElement, r: VerificationReport): void {
+  if (r.kind === "excerpt") {
+    const seqs = r.excerptSeqs ?? [];
+    addFact(list, "excerpt", `${number(seqs.length)} of ${number(r.length ?? 0)} events shown (seq ${seqs.slice(0, 10).join(", ")}${seqs.length > 10 ? ", …" : ""}); the rest are not in this file`);
+    list.lastElementChild!.id = "partial-view";
+  } else if (r.kind === "checkpoint") {
+    const c = r.consistency;
+    addFact(list, "checkpoint", `the signed statement alone: no events shown${c ? `; consistency proof from ${number(c.length)} events ${c.verified ? "verified" : "FAILED"}` : ""}`);
+    list.lastElementChild!.id = "partial-view";
   }
 }
 

@@ -10,7 +10,7 @@
 import type { BundleSink } from "../core/bundle/read.js";
 import { recordFormOf } from "../core/bundle/types.js";
 import { eventFacts } from "../core/events/facts.js";
-import { REDACTED } from "../core/inspect/summary.js";
+import { REDACTED, excerptView } from "../core/inspect/summary.js";
 import { canonicalize } from "../core/json/canonical.js";
 import { asPointer, isWithin, parsePointer, type JsonPointer } from "../core/json/pointer.js";
 import { isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../core/json/value.js";
@@ -65,7 +65,12 @@ export class TimelineCollector implements BundleSink {
   private readonly records: (JsonValue | undefined)[] = [];
   private readonly bySeq = new Map<number, { worst: Effect; codes: string[] }>();
 
-  header(): void {}
+  /** DESIGN §12: an excerpt's rows are its records at their own seqs. */
+  private excerpt = false;
+
+  header(header: JsonObject): void {
+    this.excerpt = header.kind === "excerpt";
+  }
 
   record(record: JsonValue, index: number): void {
     this.records[index] = record;
@@ -95,15 +100,22 @@ export class TimelineCollector implements BundleSink {
   rows(offset: number, limit: number): TimelineRow[] {
     const out: TimelineRow[] = [];
     const end = Math.min(this.records.length, Math.max(0, offset) + Math.max(0, limit));
-    for (let seq = Math.max(0, offset); seq < end; seq++) out.push(this.row(seq));
+    for (let i = Math.max(0, offset); i < end; i++) out.push(this.excerpt ? this.excerptRow(i) : this.row(i, this.records[i]));
     return out;
   }
 
-  private row(seq: number): TimelineRow {
+  /** An excerpt record: the record it carries, shown at its own seq. */
+  private excerptRow(position: number): TimelineRow {
+    const input = this.records[position];
+    if (!isJsonObject(input)) return this.row(position, input);
+    const { record, index } = excerptView(input);
+    return this.row(index, record);
+  }
+
+  private row(seq: number, record: JsonValue | undefined): TimelineRow {
     const mark = this.bySeq.get(seq);
     const row: TimelineRow = { seq, form: "unreadable", facts: [], redacted: [], codes: mark?.codes ?? [] };
     if (mark) row.worst = mark.worst;
-    const record = this.records[seq];
     const form = isJsonObject(record) ? recordFormOf(record) : undefined;
     if (!isJsonObject(record) || form === undefined) return row;
     row.form = form;

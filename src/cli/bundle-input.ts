@@ -65,17 +65,29 @@ export interface CheckedBundle {
  * consistent. Streams (issue 6): no record is kept, so a 1M-event JSON Lines bundle is checked in
  * constant memory.
  */
-export function checkConsistentBundle(crypto: CryptoProvider, file: string, what = "bundle"): CheckedBundle {
-  const check = new ConsistencyCheck(crypto);
+export function checkConsistentBundle(
+  crypto: CryptoProvider,
+  file: string,
+  what = "bundle",
+  onRecord?: (record: JsonValue, index: number) => void,
+  observe?: ConsistencyObserver,
+): CheckedBundle {
+  const check = new ConsistencyCheck(crypto, observe);
   const recognizer = new BundleRecognizer();
   const source = openBundle(file);
   try {
-    source.read(recognizer.watch(check.sink));
+    source.read(recognizer.watch(onRecord ? { ...check.sink, record: (r, i, line) => (onRecord(r, i), check.sink.record(r, i, line)) } : check.sink));
   } finally {
     source.close();
   }
   recognizer.refuseNonBundle(file);
   return check.result(file, what);
+}
+
+/** Sees the header, then each event digest in seq order (full bundles and shares), in the same pass. */
+export interface ConsistencyObserver {
+  header?(header: JsonObject): void;
+  digest?(digest: Uint8Array, seq: number): void;
 }
 
 /**
@@ -89,8 +101,12 @@ export class ConsistencyCheck {
   private seenHeader: JsonObject | undefined;
   readonly sink: BundleSink;
 
-  constructor(private readonly crypto: CryptoProvider) {
-    const verifier = new Verifier({ crypto, trust: new TrustStore() });
+  constructor(
+    private readonly crypto: CryptoProvider,
+    private readonly observe?: ConsistencyObserver,
+  ) {
+    const onDigest = observe?.digest;
+    const verifier = new Verifier({ crypto, trust: new TrustStore(), ...(onDigest ? { onDigest } : {}) });
     this.verifier = verifier;
     this.sink = {
       header: (h, form) => void this.header(h, form),
@@ -103,6 +119,7 @@ export class ConsistencyCheck {
   /** Checks the header; false when it has an `invalid` finding (the verifier's own header step, run for the answer). */
   header(h: JsonObject, form: BundleForm): boolean {
     this.seenHeader = h;
+    this.observe?.header?.(h);
     this.verifier.header(h, form);
     return !checkHeader(h, form).findings.some((f) => f.effect === "invalid");
   }
@@ -148,7 +165,7 @@ export function openBundleToContinue(crypto: CryptoProvider, file: string): Bund
     throw new CliError(ExitCode.usage, "--continue needs the earlier bundle as a file, not stdin: it is read twice (checked first, then in step with the new log)");
   }
   const { header, statement, report } = checkConsistentBundle(crypto, file, "bundle to continue");
-  if (header.kind !== "full") throw new CliError(ExitCode.dataError, `${file}: is a share; continuing a chain needs the full bundle with its seeds`);
+  if (header.kind !== "full") throw new CliError(ExitCode.dataError, `${file}: is ${header.kind === "excerpt" ? "an" : "a"} ${String(header.kind)}; continuing a chain needs the full bundle with its seeds`);
   // Opened again at the first record (the export may refuse before it needs one): a second
   // opening of the file, with its own detection; a file whose form changed gives no records, and
   // the Exporter reports it as changed.

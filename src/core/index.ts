@@ -24,12 +24,13 @@ export { checkEd25519PublicKey } from "./crypto/ed25519-key.js";
 
 export { eventDigest, nodeDigest, seedSalt, type DigestSource } from "./digest/tree.js";
 export { ChainBuilder, genesis, nextLink } from "./chain/chain.js";
-export { type Statement, type Issuer, statementDigest, proofIdentity, readStatement, STATEMENT_FORMAT } from "./statement/statement.js";
+export { type Statement, type StatementV1, type StatementV2, type Issuer, statementDigest, proofIdentity, readStatement, hasTree, STATEMENT_FORMAT, STATEMENT_FORMAT_V1, STATEMENT_FORMAT_V2 } from "./statement/statement.js";
+export { EVENT_TREE, RFC9162_TREE, TreeHasher, MerkleBuilder, ProofPlanner, verifyInclusion, verifyConsistency, type TreePrefixes, type ProofFailure } from "./tree/merkle.js";
 export { type Kid, type PublicKey, type PrivateKey, readPublicJwk, readPrivateJwk, thumbprint, publicJwk } from "./jws/jwk.js";
 export { signDetached, readSignatureEntry, verifyDetached, type JwsSignature, type JwsType } from "./jws/detached.js";
 export { TrustStore, type TrustedKey, type KeyStatus } from "./jws/trust.js";
 
-export { BUNDLE_FORMAT, type BundleHeader, type BundleKind, type EventRecord, type DisclosedRecord, type PartialRecord, type ElidedRecord } from "./bundle/types.js";
+export { BUNDLE_FORMAT, BUNDLE_FORMAT_V1, BUNDLE_FORMAT_V2, type BundleHeader, type BundleKind, type ExcerptRecord, type Consistency, type EventRecord, type DisclosedRecord, type PartialRecord, type ElidedRecord } from "./bundle/types.js";
 export { readBundleText, readBundleBytes, JsonlBundleParser, type BundleSink } from "./bundle/read.js";
 export { serializeBundle, type BundleFormat } from "./bundle/serialize.js";
 

@@ -79,7 +79,9 @@ export async function readBundleFileForVerify(file: string, sink: ExaminedRecord
 export async function readBundleForVerify(source: BundleSource, sink: ExaminedRecordSink, threads: ThreadsOption, options: Partial<ParallelOptions> = {}): Promise<void> {
   const workers = source.header === undefined || source.size === undefined ? 0 : workerCount(threads, source.size, thisMachine());
   const range = workers > 0 ? source.recordRange() : undefined;
-  if (range === undefined || source.header === undefined) {
+  // DESIGN §12: an excerpt (a few records) and a checkpoint (none) are read in one thread.
+  const kind = source.header?.kind;
+  if (range === undefined || source.header === undefined || kind === "excerpt" || kind === "checkpoint") {
     source.read(sink);
     return;
   }

@@ -145,7 +145,8 @@ export function makeCases(d: DemoFiles): Case[] {
       if (!/\.jsonl?$/.test(name)) continue;
       const copy = path.join(d.dir, `fixture-${name}`);
       fs.copyFileSync(path.join(committed, name), copy);
-      const verdict = /tamper/.test(name) ? "invalid" : /^demo(-share)?\.jsonl?$/.test(name) ? "verified" : undefined;
+      // Format v2 (DESIGN §12): the excerpt and checkpoint fixtures and their sources verify too.
+      const verdict = /tamper/.test(name) ? "invalid" : /^demo(-share|-v2(-excerpt|-checkpoint|-growth|-prefix)?)?\.jsonl?$/.test(name) ? "verified" : undefined;
       cases.push({ name: `fixtures/bundles/${name}`, bundle: copy, keys: pub, ...(verdict ? { expect: verdict } : {}) });
     }
   }

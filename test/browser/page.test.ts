@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { DEMO_EVENTS, demoKey, imladri, tempDir } from "../support/cli.js";
+import { DEMO_EVENTS, FIXTURES, demoKey, imladri, tempDir } from "../support/cli.js";
 import { makeCases, makeDemoFiles } from "./fixtures.js";
 import {
   buildPage,
@@ -21,6 +21,8 @@ import {
   type Browser,
   type PageResult,
 } from "./support.js";
+
+const FIXTURES_DIR = path.join(FIXTURES, "bundles");
 
 // The fixtures are made with the real CLI before the tests are listed, so each case is its own test.
 const dir = tempDir("imladri-page-");
@@ -115,6 +117,17 @@ describe("the verifier page", () => {
     expect(browser.requests.filter((u) => u.startsWith("http"))).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it("says what an excerpt and a checkpoint show (DESIGN §12), with the excerpt's rows at their own seqs", async () => {
+    const excerptFile = path.join(FIXTURES_DIR, "demo-v2-excerpt.json");
+    const ex = await open(excerptFile, [demo.pub]);
+    expect(ex.verdict).toBe("verified");
+    expect(await ex.page.textContent("#partial-view")).toContain("3 of 14 events shown (seq 2, 6, 11); the rest are not in this file");
+    expect(await ex.page.$$eval("#timeline tr[data-seq]", (rows) => rows.map((row) => (row as HTMLElement).dataset.seq))).toEqual(["2", "6", "11"]);
+    const cp = await open(path.join(FIXTURES_DIR, "demo-v2-checkpoint.json"), [demo.pub]);
+    expect(cp.verdict).toBe("verified");
+    expect(await cp.page.textContent("#partial-view")).toContain("consistency proof from 8 events verified");
+  });
 
   it("shows a share's redacted fields and elided events as such", async () => {
     const share = JSON.parse(fs.readFileSync(demo.share, "utf8"));

@@ -84,7 +84,7 @@ describe("--out - (bug 6)", () => {
     expect(JSON.parse(r.stderr).length).toBe(14);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines.length).toBe(15);
-    expect(JSON.parse(lines[0]!).format).toBe("imladri.proof/v1");
+    expect(JSON.parse(lines[0]!).format).toBe("imladri.proof/v2");
   });
 
   it("verifier-page --out - writes the page to stdout", () => {

@@ -10,7 +10,7 @@ function files(dir: string): string[] {
 describe("fixtures/vectors", () => {
   const copied = files(VECTORS);
   it("holds the vector files the tests read", () => {
-    for (const f of ["jcs/es6testfile10k.txt", "wycheproof/ed25519_test.json", "rfc8032.json", "rfc8037.json"]) expect(copied).toContain(f);
+    for (const f of ["jcs/es6testfile10k.txt", "wycheproof/ed25519_test.json", "rfc8032.json", "rfc8037.json", "merkle/inclusion/1/happy-path.json", "merkle/consistency/1/happy-path.json"]) expect(copied).toContain(f);
   });
   it.runIf(fs.existsSync(SHARED_VECTORS))("is byte for byte the shared originals", () => {
     for (const f of copied) expect(fs.readFileSync(path.join(VECTORS, f)).equals(fs.readFileSync(path.join(SHARED_VECTORS, f))), f).toBe(true);

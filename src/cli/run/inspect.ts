@@ -59,8 +59,11 @@ function printSummary(ctx: CommandContext, bundle: string, s: Summary): void {
   const { c } = ctx;
   const p = printable;
   printLine(`${c.bold(p(bundle))}  ${c.dim("(inspect does not verify: run imladri proof verify)")}`);
-  printLine(`  chain       ${p(s.chain ?? "?")} (${p(s.kind ?? "?")} bundle), ${s.records} records${s.statementLength !== undefined && s.statementLength !== s.records ? c.red(` but the statement says ${s.statementLength}`) : ""}`);
-  if (s.kind === "share") printLine(`  hidden      ${describeHidden({ ...s, events: s.records })}`);
+  printLine(`  chain       ${p(s.chain ?? "?")} (${p(s.kind ?? "?")} bundle), ${s.records} records${s.statementLength !== undefined && s.statementLength !== s.records && s.kind !== "excerpt" && s.kind !== "checkpoint" ? c.red(` but the statement says ${s.statementLength}`) : ""}`);
+  // DESIGN §12: an excerpt shows a few events; a checkpoint none.
+  if (s.kind === "excerpt") printLine(`  shows       ${s.records.toLocaleString("en-US")} of ${(s.statementLength ?? 0).toLocaleString("en-US")} events; the rest are not in this file`);
+  if (s.kind === "checkpoint") printLine(`  shows       no events: a checkpoint is the signed statement alone`);
+  if (s.kind === "share" || s.kind === "excerpt") printLine(`  hidden      ${describeHidden({ ...s, events: s.records })}`);
   printLine(`  time        ${p(s.firstTs ?? "?")} .. ${p(s.lastTs ?? "?")}`);
   const actors = [...s.actors].sort((a, b) => b.events - a.events).map((a) => `${p(a.tenant)}/${p(a.agent)} (${a.events})`);
   printLine(`  actors      ${inlineList(c, actors)}${s.users ? `; ${s.users} distinct user(s)` : ""}${s.redactedUsers ? `; user ${REDACTED} in ${s.redactedUsers} event(s)` : ""}`);

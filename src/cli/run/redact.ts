@@ -15,7 +15,7 @@
 import { printable } from "../../core/text/printable.js";
 import type { BundleSink } from "../../core/bundle/read.js";
 import type { BundleFormat } from "../../core/bundle/serialize.js";
-import { BUNDLE_FORMAT, type BundleHeader, type EventRecord } from "../../core/bundle/types.js";
+import { bundleFormatFor, type BundleHeader, type EventRecord } from "../../core/bundle/types.js";
 import type { CryptoProvider } from "../../core/crypto/provider.js";
 import type { HexDigest } from "../../core/encoding/hex.js";
 import { describeLeak, scanRecord } from "../../core/detect/scan.js";
@@ -176,7 +176,8 @@ function redactBundle(
       ...(key && eventsDigest ? { signer: { key, eventsDigest } } : {}),
     });
     const header: BundleHeader = {
-      format: BUNDLE_FORMAT,
+      // A share keeps its source's statement, so its version (DESIGN §12).
+      format: bundleFormatFor(checked.statement),
       kind: "share",
       // DESIGN §6: statement and signatures are copied verbatim, so the share's identity is its source's.
       statement: checked.statement,
@@ -241,6 +242,9 @@ class SharePass {
   sink(check: ConsistencyCheck, onPlan?: (p: PlanEntry, input: JsonValue) => void): BundleSink {
     return {
       header: (h, form) => {
+        // DESIGN §12: a checkpoint has no events; an excerpt is redacted further by `proof excerpt`,
+        // which keeps each event's inclusion path.
+        if (h.kind === "checkpoint" || h.kind === "excerpt") throw notForRedact(h.kind);
         this.sound = check.header(h, form);
         this.settled = new FindingSettler(this.accept, previouslyAccepted(h), MAX_KEPT_BLOCKING);
       },
@@ -286,7 +290,7 @@ function printDryRunEnd(ctx: CommandContext, settled: SettledFindings, howToFix:
 }
 
 /** `auditor`, `strict`, or a policy file (a value with a `/` or ending in .json is always a file). */
-function loadPolicy(spec: string): Policy {
+export function loadPolicy(spec: string): Policy {
   // Own members only: `--policy constructor` is not a built-in policy (issue 11).
   const builtIn = Object.hasOwn(BUILT_IN_POLICIES, spec) ? BUILT_IN_POLICIES[spec] : undefined;
   if (builtIn !== undefined && !spec.includes("/") && !spec.endsWith(".json")) return builtIn;
@@ -308,16 +312,25 @@ function loadPolicy(spec: string): Policy {
 }
 
 /** Ids the input share already accepted (they carry over while the value stays disclosed). */
-function previouslyAccepted(header: JsonObject): string[] {
+export function previouslyAccepted(header: JsonObject): string[] {
   const block = header.redaction;
   if (!isJsonObject(block) || !isJsonArray(block.accepted)) return [];
   return block.accepted.flatMap((a) => (isJsonObject(a) && hasMember(a, "id") && typeof a.id === "string" ? [a.id] : []));
 }
 
 /** At most `max` lines, then how many more of `total` there are. */
-function listed(lines: string[], total = lines.length, max = MAX_LISTED): string[] {
+export function listed(lines: string[], total = lines.length, max = MAX_LISTED): string[] {
   const shown = lines.slice(0, max);
   return total > shown.length ? [...shown, `... and ${total - shown.length} more`] : shown;
+}
+
+function notForRedact(kind: "checkpoint" | "excerpt"): CliError {
+  return new CliError(
+    ExitCode.dataError,
+    kind === "checkpoint"
+      ? "the input is a checkpoint: it holds no events to redact"
+      : "the input is an excerpt: redact it further with imladri proof excerpt <excerpt> --seq ... --policy ... (it keeps each event's inclusion path)",
+  );
 }
 
 /** One line of a dry run's plan, printed as the record is redacted. */

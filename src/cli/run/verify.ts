@@ -49,6 +49,7 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   if (opts.root !== undefined && opts.keyring === undefined) throw new CliError(ExitCode.usage, "--root pins a keyring's first key: give --keyring too");
   const keyringFindings = opts.keyring === undefined ? [] : keyringTrustFindings(crypto, opts.keyring, opts.root, trust);
   let since: Statement | undefined;
+  // DESIGN §12: the anchor is any kind, trusted as given, but must be well formed and consistent (else exit 65).
   if (opts.since !== undefined) since = checkConsistentBundle(crypto, opts.since, "--since bundle").statement;
 
   const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}), extraFindings: keyringFindings });
@@ -65,13 +66,37 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   const exitCode = verdictExitCode(report.verdict);
   if (reportOnStdout(reportReq)) {
     // The report is stdout: the usual output would corrupt it.
-  } else if (ctx.json) printJson({ bundle, ...report });
-  else printReport(ctx.c, bundle, escapeStrings(report));
+  } else if (ctx.json) printJson({ bundle, ...report, ...(opts.since !== undefined ? { since: { anchor: opts.since, length: since?.length, extends: sinceOutcome(report) } } : {}) });
+  else {
+    printReport(ctx.c, bundle, escapeStrings(report));
+    if (opts.since !== undefined && since) printSince(ctx.c, printable(opts.since), since.length, report);
+  }
   if (reportReq !== undefined) {
     const facts = { bundle, toolVersion: VERSION, exitCode, keyring: opts.keyring !== undefined, require: opts.require.length > 0, since: opts.since !== undefined };
     emitReport(reportReq, verifyCheckReport(report, facts));
   }
   return exitCode;
+}
+
+/** DESIGN §12: whether B was shown to extend the anchor ("proven"), not ("fork"), or cannot be told. */
+function sinceOutcome(r: VerificationReport): "proven" | "fork" | "unproven" | "not-checked" {
+  if (r.findings.some((f) => f.code === "since.chain" || f.code === "since.shorter" || f.code === "since.fork")) return "fork";
+  if (r.findings.some((f) => f.code === "since.unproven")) return "unproven";
+  if (r.verdict === "invalid") return "not-checked";
+  return "proven";
+}
+
+function printSince(c: ChalkInstance, anchor: string, length: number, r: VerificationReport): void {
+  const outcome = sinceOutcome(r);
+  const text =
+    outcome === "proven"
+      ? c.green(`extends ${anchor} (its ${length.toLocaleString("en-US")} events are this bundle's first)`)
+      : outcome === "fork"
+        ? c.red(`does NOT extend ${anchor}`)
+        : outcome === "unproven"
+          ? c.yellow(`cannot show that it extends ${anchor} (see since.unproven)`)
+          : c.dim(`not checked against ${anchor}: the bundle is invalid`);
+  printLine(`  since       ${text}`);
 }
 
 /** The verifier with a progress line: records count whether examined here or on a worker thread. */
@@ -111,10 +136,11 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
   const e = r.events;
   const hidden = r.kind === "share" ? c.dim(`  (share: ${e.elided} of ${e.total} events elided, ${e.redactedFields} fields redacted)`) : "";
   printLine(`${verdictText}  ${printable(bundle)}${hidden}`);
+  if (r.kind === "excerpt" || r.kind === "checkpoint") printLine(`  ${r.kind.padEnd(11)} ${c.bold(partialViewText(r))}`);
   if (r.identity) printLine(`  identity    ${r.identity}`);
-  if (r.chain !== undefined) printLine(`  chain       ${printable(r.chain)}, ${r.length} events (${r.kind ?? "?"} bundle, ${r.form ?? "?"})`);
-  if (r.kind === "share") {
-    printLine(`  hidden      ${describeHidden({ ...e, events: e.total })}`);
+  if (r.chain !== undefined) printLine(`  chain       ${printable(r.chain)}, ${r.length} events (${r.kind ?? "?"}${r.kind === "checkpoint" ? "" : ` bundle, ${r.form ?? "?"}`})`);
+  if (r.kind === "share" || r.kind === "excerpt") {
+    if (r.kind === "share") printLine(`  hidden      ${describeHidden({ ...e, events: e.total })}`);
     const redactors = r.redactorSignatures ?? [];
     const shown = redactors.map((s) => `${printable(s.kid ?? "?")} (${s.status === "valid" ? `valid, ${printable(s.source ?? "")}` : s.status})`);
     printLine(`  redactor    ${shown.length ? shown.join(", ") : c.dim("unsigned redaction")} ${c.dim("(never counted toward --min-signatures)")}`);
@@ -126,6 +152,18 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
     printLine("  findings:");
     for (const f of shown) printLine("    " + formatFinding(c, f));
   }
+}
+
+/** DESIGN §12: what an excerpt or a checkpoint verifies, and what it cannot show. */
+export function partialViewText(r: VerificationReport): string {
+  const n = (x: number | undefined) => (x ?? 0).toLocaleString("en-US");
+  if (r.kind === "excerpt") {
+    const seqs = r.excerptSeqs ?? [];
+    const listed = seqs.slice(0, 10).join(", ") + (seqs.length > 10 ? `, … (${n(seqs.length - 10)} more)` : "");
+    return `${n(seqs.length)} of ${n(r.length)} events shown (seq ${listed}); the rest are not in this file`;
+  }
+  const c = r.consistency;
+  return `the signed statement alone: no events shown${c ? `; consistency proof from ${n(c.length)} events ${c.verified ? "verified" : "FAILED"}` : ""}`;
 }
 
 export function formatFinding(c: ChalkInstance, f: Finding): string {

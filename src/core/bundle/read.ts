@@ -171,12 +171,21 @@ export function readDocumentText(text: string, sink: BundleSink): void {
   }
   const { events, ...rest } = doc;
   sink.header(rest, "json");
-  if (!isJsonArray(events)) {
+  if (rest.kind === "checkpoint") {
+    // DESIGN §12: a checkpoint is one object without `events`, the same in both forms (written on
+    // one line, so it is read as a JSON Lines header; a reformatted one arrives here).
+    if (hasMember(doc, "events")) sink.problem(checkpointEventsProblem());
+  } else if (!isJsonArray(events)) {
     sink.problem({ code: "bundle.structure", effect: "invalid", message: '"events" must be an array of event records', pointer: "/events" });
   } else {
     events.forEach((r, i) => sink.record(r, i));
   }
   sink.end();
+}
+
+/** DESIGN §12: a checkpoint has no `events` member and no record lines. */
+export function checkpointEventsProblem(): Finding {
+  return { code: "checkpoint.records", effect: "invalid", message: 'a checkpoint has no "events" member (DESIGN §12)', pointer: "/events" };
 }
 
 /** A bundle held in memory as bytes, either form: I-JSON refuses a BOM and invalid UTF-8 (DESIGN §2). */

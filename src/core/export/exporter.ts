@@ -7,6 +7,7 @@
  */
 import type { CryptoProvider } from "../crypto/provider.js";
 import { ChainBuilder } from "../chain/chain.js";
+import { EVENT_TREE, MerkleBuilder, TreeHasher } from "../tree/merkle.js";
 import { b64uEncode } from "../encoding/base64url.js";
 import { hexDigest } from "../encoding/hex.js";
 import { bytesEqual } from "../encoding/utf8.js";
@@ -27,6 +28,8 @@ export type AddResult = { ok: true; record: DisclosedRecord } | { ok: false; seq
 
 export class Exporter {
   private readonly chain: ChainBuilder;
+  /** DESIGN §12: the event tree over the same digests, old and new (a continued v1 bundle becomes v2). */
+  private readonly tree: MerkleBuilder;
   /** The chain of the earlier records as read now, fed as they are pulled (one link each). */
   private readonly earlierChain: ChainBuilder | undefined;
   /** Set when an earlier record could not be read again; nothing after it is pulled. */
@@ -40,6 +43,7 @@ export class Exporter {
     private readonly earlier?: EarlierRecords,
   ) {
     this.chain = new ChainBuilder(crypto, chainId);
+    this.tree = new MerkleBuilder(new TreeHasher(crypto, EVENT_TREE));
     this.earlierChain = earlier && new ChainBuilder(crypto, chainId);
   }
 
@@ -63,10 +67,13 @@ export class Exporter {
         return { ok: false, seq };
       }
       this.chain.push(digest);
+      this.tree.push(digest);
       return { ok: true, record: { seq, seed: b64uEncode(prior.seed), event } };
     }
     const seed = this.crypto.randomBytes(SEED_BYTES);
-    this.chain.push(eventDigest(this.crypto, event, seed));
+    const digest = eventDigest(this.crypto, event, seed);
+    this.chain.push(digest);
+    this.tree.push(digest);
     return { ok: true, record: { seq, seed: b64uEncode(seed), event } };
   }
 
@@ -88,7 +95,7 @@ export class Exporter {
   }
 
   statement(issuedAt: string, issuer: Issuer): Statement {
-    return makeStatement(this.chainId, this.chain.length, this.chain.head, issuedAt, issuer);
+    return makeStatement(this.chainId, this.chain.length, this.chain.head, this.tree.root(), issuedAt, issuer);
   }
 
   private pullEarlier(): EarlierRecord | undefined {

@@ -74,6 +74,13 @@ function show(v: string | undefined, redactedHere: boolean): string {
   return v ?? (redactedHere ? REDACTED : "?");
 }
 
+/** An excerpt record read as the record it carries, at its own seq (-1 when it has none). */
+export function excerptView(input: JsonObject): { record: JsonObject; index: number } {
+  const record: JsonObject = {};
+  for (const k of Object.keys(input)) if (k !== "proof") record[k] = input[k]!;
+  return { record, index: typeof input.seq === "number" ? input.seq : -1 };
+}
+
 export class Summarizer implements BundleSink {
   private s: Summary = {
     records: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0, redactedEvents: 0,
@@ -87,6 +94,8 @@ export class Summarizer implements BundleSink {
   private users = new Set<string>();
   private resources = new Map<string, ResourceLine>();
   private unknown = new Set<string>();
+  /** DESIGN §12: an excerpt's records carry their own seq and a `proof` beside the record's members. */
+  private excerpt = false;
 
   constructor(options: SummarizerOptions = {}) {
     this.keep = options.keep ?? Infinity;
@@ -94,6 +103,7 @@ export class Summarizer implements BundleSink {
 
   header(header: JsonObject): void {
     if (typeof header.kind === "string") this.s.kind = header.kind;
+    this.excerpt = header.kind === "excerpt";
     const st = header.statement;
     if (isJsonObject(st)) {
       if (typeof st.chain === "string") this.s.chain = st.chain;
@@ -101,9 +111,10 @@ export class Summarizer implements BundleSink {
     }
   }
 
-  record(record: JsonValue, index: number): void {
+  record(input: JsonValue, position: number): void {
     this.s.records++;
-    if (!isJsonObject(record)) return;
+    if (!isJsonObject(input)) return;
+    const { record, index } = this.excerpt ? excerptView(input) : { record: input, index: position };
     const form = recordFormOf(record);
     if (form === undefined) return;
     this.s[form]++;

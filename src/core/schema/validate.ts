@@ -17,6 +17,7 @@ import {
   validateEvent as validateEnvelope,
   validateRecord,
   validateRecordDisclosed,
+  validateRecordExcerpt,
   validateRecordElided,
   validateRecordPartial,
   type CompiledValidator,
@@ -81,7 +82,7 @@ export function validateBundleHeaderShape(doc: JsonValue): SchemaIssue[] {
   return run(validateBundleHeader, doc, ROOT_POINTER);
 }
 
-export type BundleKind = "full" | "share";
+export type BundleKind = "full" | "share" | "excerpt";
 
 export interface RecordShapeOptions {
   /** The bundle's kind when known: a full bundle holds only disclosed records. */
@@ -148,6 +149,8 @@ export function validateRecordShape(record: JsonValue, options: RecordShapeOptio
   if (!isJsonObject(record)) {
     return [{ pointer: at, message: `must be an object (got ${preview(record)})` }];
   }
+  // DESIGN §12: an excerpt's records are disclosed or partial records with their inclusion path.
+  if (options.kind === "excerpt") return run(validateRecordExcerpt, record, at);
   if (options.kind === "full") {
     // DESIGN §6: disclosed is "the only form in a full bundle".
     if (!hasMember(record, "seed") && validateRecord(record)) {
@@ -174,7 +177,7 @@ export function formatSchemaIssue(issue: SchemaIssue): string {
 
 function bundleKind(doc: JsonObject): BundleKind | undefined {
   const kind = hasMember(doc, "kind") ? doc.kind : undefined;
-  return kind === "full" || kind === "share" ? kind : undefined;
+  return kind === "full" || kind === "share" || kind === "excerpt" ? kind : undefined;
 }
 
 function formOf(record: JsonObject): RecordForm {

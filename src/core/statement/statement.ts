@@ -1,6 +1,9 @@
 /**
- * The signed statement (DESIGN §5, normative): exactly
- * {"format":"imladri.statement/v1","chain","length","head","issuedAt","issuer"}.
+ * The signed statement (DESIGN §5, §12, normative): exactly
+ * {"format":"imladri.statement/v1","chain","length","head","issuedAt","issuer"}, or in v2
+ * {"format":"imladri.statement/v2","chain","length","head","tree","issuedAt","issuer"} with
+ * `tree` = hex(MTH) of the event tree (src/core/tree/merkle.ts). Writers write v2; readers read
+ * both forever.
  */
 import type { CryptoProvider } from "../crypto/provider.js";
 import { canonicalBytes } from "../json/canonical.js";
@@ -9,15 +12,17 @@ import { hasMember, isJsonObject } from "../json/value.js";
 import { hexDigest, isHexDigest, type HexDigest } from "../encoding/hex.js";
 import { isRfc3339Utc } from "../time.js";
 
-export const STATEMENT_FORMAT = "imladri.statement/v1";
+export const STATEMENT_FORMAT_V1 = "imladri.statement/v1";
+export const STATEMENT_FORMAT_V2 = "imladri.statement/v2";
+/** What writers write (DESIGN §12). */
+export const STATEMENT_FORMAT = STATEMENT_FORMAT_V2;
 
 export interface Issuer {
   tenant?: string;
   workspace?: string;
 }
 
-export interface Statement {
-  format: typeof STATEMENT_FORMAT;
+interface StatementBase {
   chain: string;
   length: number;
   head: HexDigest;
@@ -25,7 +30,25 @@ export interface Statement {
   issuer: Issuer;
 }
 
-const MEMBERS = ["chain", "format", "head", "issuedAt", "issuer", "length"];
+export interface StatementV1 extends StatementBase {
+  format: typeof STATEMENT_FORMAT_V1;
+}
+
+export interface StatementV2 extends StatementBase {
+  format: typeof STATEMENT_FORMAT_V2;
+  /** hex(MTH(event digests)) (DESIGN §12). */
+  tree: HexDigest;
+}
+
+export type Statement = StatementV1 | StatementV2;
+
+/** True for a v2 statement (it commits to the event tree as well as the chain). */
+export function hasTree(s: Statement): s is StatementV2 {
+  return s.format === STATEMENT_FORMAT_V2;
+}
+
+const MEMBERS_V1 = ["chain", "format", "head", "issuedAt", "issuer", "length"];
+const MEMBERS_V2 = ["chain", "format", "head", "issuedAt", "issuer", "length", "tree"];
 
 /** One problem with a statement, relative to the statement object. */
 export interface StatementProblem {
@@ -37,18 +60,23 @@ export interface StatementProblem {
 export function readStatement(v: JsonValue | undefined): { statement?: Statement; problems: StatementProblem[] } {
   const problems: StatementProblem[] = [];
   if (!isJsonObject(v)) return { problems: [{ pointer: "", message: "the statement must be an object" }] };
+  // The format says which member set is exact; an unknown format is checked against v2's.
+  const MEMBERS = v.format === STATEMENT_FORMAT_V1 ? MEMBERS_V1 : MEMBERS_V2;
   for (const name of Object.keys(v)) {
     if (!MEMBERS.includes(name)) problems.push({ pointer: "/" + name, message: `unexpected member "${name}" (the statement has exactly ${MEMBERS.join(", ")})` });
   }
   for (const name of MEMBERS) {
     if (!hasMember(v, name)) problems.push({ pointer: "", message: `missing member "${name}"` });
   }
-  if (hasMember(v, "format") && v.format !== STATEMENT_FORMAT) problems.push({ pointer: "/format", message: `must be "${STATEMENT_FORMAT}"` });
+  if (hasMember(v, "format") && v.format !== STATEMENT_FORMAT_V1 && v.format !== STATEMENT_FORMAT_V2) {
+    problems.push({ pointer: "/format", message: `must be "${STATEMENT_FORMAT_V2}" (or "${STATEMENT_FORMAT_V1}")` });
+  }
   if (hasMember(v, "chain") && (typeof v.chain !== "string" || v.chain === "")) problems.push({ pointer: "/chain", message: "must be a non-empty string" });
   if (hasMember(v, "length") && !(typeof v.length === "number" && Number.isSafeInteger(v.length) && v.length >= 0)) {
     problems.push({ pointer: "/length", message: "must be a non-negative integer" });
   }
   if (hasMember(v, "head") && !isHexDigest(v.head)) problems.push({ pointer: "/head", message: "must be 64 lowercase hex characters" });
+  if (hasMember(v, "tree") && !isHexDigest(v.tree)) problems.push({ pointer: "/tree", message: "must be 64 lowercase hex characters" });
   if (hasMember(v, "issuedAt") && !(typeof v.issuedAt === "string" && isRfc3339Utc(v.issuedAt))) {
     problems.push({ pointer: "/issuedAt", message: "must be an RFC 3339 UTC time ending in Z" });
   }
@@ -66,11 +94,12 @@ export function readStatement(v: JsonValue | undefined): { statement?: Statement
   return { statement: v as unknown as Statement, problems };
 }
 
-export function makeStatement(chain: string, length: number, head: Uint8Array, issuedAt: string, issuer: Issuer): Statement {
+/** A v2 statement (DESIGN §12: writers write v2). */
+export function makeStatement(chain: string, length: number, head: Uint8Array, tree: Uint8Array, issuedAt: string, issuer: Issuer): StatementV2 {
   const iss: Issuer = {};
   if (issuer.tenant !== undefined) iss.tenant = issuer.tenant;
   if (issuer.workspace !== undefined) iss.workspace = issuer.workspace;
-  return { format: STATEMENT_FORMAT, chain, length, head: hexDigest(head), issuedAt, issuer: iss };
+  return { format: STATEMENT_FORMAT_V2, chain, length, head: hexDigest(head), tree: hexDigest(tree), issuedAt, issuer: iss };
 }
 
 export function statementBytes(s: Statement): Uint8Array {

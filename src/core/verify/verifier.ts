@@ -25,6 +25,10 @@ import { checkRedactionBlock } from "./steps/redaction.js";
 import { RecordsDigest } from "../redact/block.js";
 import { countRedacted } from "../redact/hidden.js";
 import { EvidenceCollector, type EvidenceCheck } from "./steps/evidence.js";
+import { hasTree } from "../statement/statement.js";
+import { MerkleBuilder } from "../tree/merkle.js";
+import { checkConsistencyProof, checkInclusionPath, eventTreeHasher, type ReadConsistency } from "./steps/tree.js";
+import { checkSince } from "./steps/since.js";
 
 export interface VerifyOptions {
   crypto: CryptoProvider;
@@ -32,8 +36,13 @@ export interface VerifyOptions {
   /** DESIGN §8: at least this many valid signatures by distinct trusted keys (default 1). */
   minSignatures?: number;
   require?: readonly EvidenceCheck[];
-  /** `--since`: an earlier statement this bundle must extend. */
+  /** `--since`: an earlier statement (any kind, v1 or v2) this bundle must extend (DESIGN §8, §12). */
   since?: Statement;
+  /**
+   * Called with each event digest of a full bundle or share, in seq order, as the chain is folded:
+   * the excerpt and checkpoint writers build their proofs in the same pass (DESIGN §12).
+   */
+  onDigest?: (digest: Uint8Array, seq: number) => void;
   /** Statement and redaction checks of other components (keyring, redactor) add findings here. */
   extraFindings?: readonly Finding[];
 }
@@ -46,8 +55,12 @@ export interface VerificationReport {
   form?: "json" | "jsonl";
   chain?: string;
   length?: number;
-  /** `redactedEvents`: records with at least one redacted pointer (core/redact/hidden.ts). */
+  /** The records read (an excerpt's `total` is the records it holds, not the statement's length); `redactedEvents`: records with at least one redacted pointer (core/redact/hidden.ts). */
   events: { total: number; disclosed: number; partial: number; elided: number; redactedFields: number; redactedEvents: number };
+  /** An excerpt's seqs, in order (DESIGN §12): what it shows of the statement's `length` events. */
+  excerptSeqs?: number[];
+  /** A checkpoint's consistency proof: from which length, and whether it verified. */
+  consistency?: { length: number; verified: boolean };
   signatures: SignatureOutcome[];
   /** A share's redactor signatures (DESIGN §6): reported, never counted toward minSignatures. */
   redactorSignatures?: SignatureOutcome[];
@@ -66,8 +79,15 @@ export class Verifier implements ExaminedRecordSink {
   /** H(JCS(records)) for a share's redactor signatures, fed as records stream by (DESIGN §6). */
   private recordsDigest: RecordsDigest | undefined;
   private chain: ChainBuilder | undefined;
+  /** DESIGN §12: the event tree, folded with the chain (full bundles and shares). */
+  private tree: MerkleBuilder | undefined;
   private chainBroken = false;
-  private sinceLink: Uint8Array | undefined;
+  /** B's recomputed head and tree at the anchor's length (`--since`). */
+  private sincePrefix: { head: HexDigest; tree: HexDigest } | undefined;
+  private consistency: ReadConsistency | undefined;
+  /** An excerpt's seqs in order; the last one read, for the strictly-increasing check. */
+  private readonly excerptSeqs: number[] = [];
+  private lastExcerptSeq = -1;
   private readonly evidence: EvidenceCollector;
   private readonly counts = { total: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0, redactedEvents: 0 };
   private unknownTypes = new Map<string, number>();
@@ -88,7 +108,27 @@ export class Verifier implements ExaminedRecordSink {
     this.redaction = h.redaction;
     const redactorSignatures = h.redaction?.signatures;
     if (Array.isArray(redactorSignatures) && redactorSignatures.length > 0) this.recordsDigest = new RecordsDigest(this.options.crypto);
-    if (h.statement) this.chain = new ChainBuilder(this.options.crypto, h.statement.chain);
+    if (h.consistency) this.consistency = h.consistency;
+    const st = h.statement;
+    if (st && this.holdsEveryRecord()) {
+      this.chain = new ChainBuilder(this.options.crypto, st.chain);
+      // The tree costs a hash per event beyond the chain's: only when something will compare it.
+      const since = this.options.since;
+      if (hasTree(st) || (since && hasTree(since))) this.tree = new MerkleBuilder(eventTreeHasher(this.options.crypto));
+      this.snapshotSince();
+    }
+  }
+
+  /** Full bundles and shares hold a record for every event; excerpts and checkpoints do not (DESIGN §12). */
+  private holdsEveryRecord(): boolean {
+    return this.kind !== "excerpt" && this.kind !== "checkpoint";
+  }
+
+  /** Keeps B's head and tree when its chain reaches the anchor's length (`--since`). */
+  private snapshotSince(): void {
+    const since = this.options.since;
+    if (!since || !this.chain || this.chain.length !== since.length) return;
+    this.sincePrefix = { head: hexDigest(this.chain.head), tree: hexDigest(this.tree?.root() ?? this.options.crypto.sha256(new Uint8Array(0))) };
   }
 
   record(record: JsonValue, index: number, line?: number): void {
@@ -113,16 +153,55 @@ export class Verifier implements ExaminedRecordSink {
     this.counts.total++;
     if (x.form) this.counts[x.form]++;
     countRedacted(this.counts, x.redactedCount);
-    if (x.digest === undefined) this.chainBroken = true;
+    if (this.kind === "excerpt") this.excerptRecord(x, index, line);
+    else if (this.kind === "checkpoint") {
+      this.findings.push({ code: "checkpoint.records", effect: "invalid", message: "a checkpoint holds no event records (DESIGN §12)", pointer: "/events/" + index, ...(line !== undefined ? { line } : {}) });
+    } else if (x.digest === undefined) this.chainBroken = true;
     else if (this.chain && !this.chainBroken) {
       this.chain.push(x.digest);
-      if (this.options.since && this.chain.length === this.options.since.length) this.sinceLink = this.chain.head;
+      this.tree?.push(x.digest);
+      this.snapshotSince();
+      this.options.onDigest?.(x.digest, this.chain.length - 1);
     }
     if (x.form && this.evidence.active) {
       if (x.evidence === undefined) throw new Error(`internal: record ${index} was examined without the evidence facts --require needs`);
       this.evidence.observe(index, x.form, x.evidence ?? undefined);
     }
     if (x.schema) this.eventSchemaFindings(x.schema, index, line);
+  }
+
+  /**
+   * DESIGN §12: an excerpt's records are in strictly increasing seq, each below the statement's
+   * length, and each record's inclusion path leads from its recomputed digest to the signed tree.
+   */
+  private excerptRecord(x: RecordExamination, index: number, line: number | undefined): void {
+    const st = this.statement;
+    const seq = x.seq;
+    if (seq === undefined) return;
+    const at = { seq, ...(line !== undefined ? { line } : {}) };
+    const pointer = `/events/${index}`;
+    if (seq <= this.lastExcerptSeq) {
+      const why = seq === this.lastExcerptSeq ? "repeats the seq before it" : `comes after seq ${this.lastExcerptSeq}`;
+      this.findings.push({ code: "excerpt.order", effect: "invalid", message: `seq ${seq} ${why}: an excerpt's records are in strictly increasing seq`, pointer: pointer + "/seq", ...at });
+    } else {
+      this.lastExcerptSeq = seq;
+    }
+    this.excerptSeqs.push(seq);
+    if (!st || !hasTree(st)) return;
+    if (seq >= st.length) {
+      this.findings.push({ code: "excerpt.seq-range", effect: "invalid", message: `seq ${seq} is not below the statement's length ${st.length}`, pointer: pointer + "/seq", ...at });
+      return;
+    }
+    if (x.digest === undefined || x.proof === undefined) return;
+    const failure = checkInclusionPath(eventTreeHasher(this.options.crypto), seq, st.length, x.digest, x.proof, st.tree);
+    if (failure) {
+      const where = failure.code === "hash-size" ? `${pointer}/proof/${failure.at}` : `${pointer}/proof`;
+      const message =
+        failure.code === "root"
+          ? `the event at seq ${seq} is not in the signed tree: recomputed from the record, its inclusion path (${x.proof.length} hashes) leads elsewhere (the event, its seq or a proof hash was changed)`
+          : `the inclusion path of seq ${seq}: ${failure.message}`;
+      this.findings.push({ code: "excerpt.proof", effect: "invalid", message, pointer: where, ...at });
+    }
   }
 
   problem(finding: Finding): void {
@@ -168,7 +247,15 @@ export class Verifier implements ExaminedRecordSink {
     let validSignatures = 0;
     if (st) {
       digest = statementDigest(crypto, st);
-      findings.push(...this.chainFindings(st));
+      if (this.holdsEveryRecord()) findings.push(...this.chainFindings(st));
+      else if (this.kind === "excerpt" && this.excerptSeqs.length === 0 && this.counts.total === 0) {
+        findings.push({ code: "excerpt.empty", effect: "invalid", message: "an excerpt holds at least one event record (DESIGN §12)", pointer: "/events" });
+      }
+      if (this.kind === "checkpoint") findings.push(...this.consistencyFindings(st));
+      const since = this.options.since;
+      if (since && this.kind !== undefined && !(this.holdsEveryRecord() && (this.chainBroken || !this.chain))) {
+        findings.push(...checkSince(crypto, since, { statement: st, kind: this.kind, ...(this.sincePrefix ? { prefix: this.sincePrefix } : {}), ...(this.consistency ? { consistency: this.consistency } : {}) }));
+      }
       if (this.signatures) {
         const s = checkSignatures(crypto, this.signatures, statementBytes(st), "imladri-statement+json", this.options.trust, "/signatures");
         findings.push(...s.findings);
@@ -179,10 +266,17 @@ export class Verifier implements ExaminedRecordSink {
     }
     let redactorSignatures: SignatureOutcome[] | undefined;
     if (this.redaction) {
-      const { total: events, disclosed, partial, elided, redactedFields } = this.counts;
+      let { total: events, elided } = this.counts;
+      const { disclosed, partial, redactedFields } = this.counts;
+      // DESIGN §12: an excerpt's stats count as for a share of all `length` events, every absent one elided.
+      if (this.kind === "excerpt" && st) {
+        elided = st.length - this.counts.total;
+        events = st.length;
+      }
       const r = checkRedactionBlock(crypto, this.redaction, {
         ...(digest !== undefined ? { statementDigest: digest } : {}),
         counts: { events, disclosed, partial, elided, redactedFields },
+        ...(this.kind === "excerpt" ? { seqs: new Set(this.excerptSeqs) } : {}),
         ...(this.recordsDigest ? { eventsDigest: this.recordsDigest.digest() } : {}),
         trust: this.options.trust,
       });
@@ -192,7 +286,7 @@ export class Verifier implements ExaminedRecordSink {
     for (const [type, n] of this.unknownTypes) {
       findings.push({ code: "event.unknown-type", effect: "info", message: `${n} event(s) of unknown type "${type}" (accepted: the runtime may be newer than this tool)` });
     }
-    findings.push(...this.evidence.finish());
+    findings.push(...(this.holdsEveryRecord() ? this.evidence.finish() : this.absentEvidence()));
     findings.push(...(this.options.extraFindings ?? []));
     const report: VerificationReport = {
       verdict: computeVerdict(findings),
@@ -203,6 +297,8 @@ export class Verifier implements ExaminedRecordSink {
       findings,
     };
     if (redactorSignatures) report.redactorSignatures = redactorSignatures;
+    if (this.kind === "excerpt") report.excerptSeqs = [...this.excerptSeqs];
+    if (this.consistency) report.consistency = { length: this.consistency.length, verified: !findings.some((f) => f.code === "checkpoint.consistency") };
     if (digest) report.identity = "sha256:" + digest;
     if (this.kind) report.kind = this.kind;
     if (this.form) report.form = this.form;
@@ -211,6 +307,29 @@ export class Verifier implements ExaminedRecordSink {
       report.length = st.length;
     }
     return report;
+  }
+
+  /**
+   * DESIGN §12: every --require check is unmet on an excerpt or a checkpoint: they cannot show
+   * what the absent events hold.
+   */
+  private absentEvidence(): Finding[] {
+    const what = this.kind === "excerpt" ? `an excerpt shows ${this.counts.total} of ${this.statement?.length ?? "?"} events` : "a checkpoint shows no events";
+    return [...new Set(this.options.require ?? [])].map((check) => ({
+      code: `require.${check}`,
+      effect: "insufficient" as const,
+      message: `--require ${check} cannot be met: ${what}, and the absent events may hold what the check looks for`,
+    }));
+  }
+
+  /** DESIGN §12: a checkpoint's consistency proof, from the tree it names to its signed tree. */
+  private consistencyFindings(st: Statement): Finding[] {
+    const c = this.consistency;
+    if (!c || !hasTree(st)) return [];
+    const failure = checkConsistencyProof(eventTreeHasher(this.options.crypto), c, st.length, st.tree, c.proof);
+    if (!failure) return [];
+    const pointer = failure.code === "hash-size" ? `/consistency/proof/${failure.at}` : "/consistency/proof";
+    return [{ code: "checkpoint.consistency", effect: "invalid", message: `the consistency proof from length ${c.length} to ${st.length} does not verify: ${failure.message}`, pointer }];
   }
 
   private chainFindings(st: Statement): Finding[] {
@@ -225,19 +344,8 @@ export class Verifier implements ExaminedRecordSink {
     if (hexDigest(this.chain.head) !== st.head) {
       out.push({ code: "chain.head-mismatch", effect: "invalid", message: "the recomputed chain head differs from the signed head: an event was changed, added, removed or reordered", pointer: "/statement/head" });
     }
-    const since = this.options.since;
-    if (since) {
-      if (since.chain !== st.chain) {
-        out.push({ code: "since.chain", effect: "invalid", message: `--since: the earlier bundle is chain "${since.chain}", this one is "${st.chain}"` });
-      } else if (since.length > this.chain.length) {
-        out.push({ code: "since.shorter", effect: "invalid", message: `--since: this bundle has ${this.chain.length} events, fewer than the earlier bundle's ${since.length}` });
-      } else {
-        const link = since.length === 0 ? undefined : this.sinceLink;
-        const expected = since.length === 0 ? hexDigest(new ChainBuilder(this.options.crypto, st.chain).head) : link && hexDigest(link);
-        if (expected !== since.head) {
-          out.push({ code: "since.fork", effect: "invalid", message: `--since: the chain at length ${since.length} is not the earlier bundle's head: the history was rewritten` });
-        }
-      }
+    if (hasTree(st) && this.tree && this.chain.length === st.length && hexDigest(this.tree.root()) !== st.tree) {
+      out.push({ code: "tree.root-mismatch", effect: "invalid", message: "the recomputed event tree differs from the signed tree: an event was changed, added, removed or reordered", pointer: "/statement/tree" });
     }
     return out;
   }

@@ -499,6 +499,16 @@ describe("bundle shape (DESIGN §6)", () => {
     expect(validateBundleHeaderShape(header(share()))).toEqual([]);
   });
 
+  it("accepts v2 (DESIGN §12): a full bundle, an excerpt and a checkpoint", () => {
+    const v2 = (kind: string, extra: JsonObject): JsonObject => ({ format: "imladri.proof/v2", kind, statement: { ...statement(), format: "imladri.statement/v2", tree: DIGEST }, signatures: [], ...extra });
+    expect(validateBundleShape(v2("full", { events: [clone(disclosedRecord)] }))).toEqual([]);
+    expect(validateBundleShape(v2("excerpt", { events: [{ ...clone(partialRecord), proof: [DIGEST] }], redaction: clone(share().redaction as JsonObject) }))).toEqual([]);
+    expect(validateBundleHeaderShape(v2("checkpoint", { consistency: { length: 1, tree: DIGEST, proof: [] } }))).toEqual([]);
+    expect(validateBundleShape(v2("checkpoint", {}))).toEqual([]);
+    expect(validateBundleShape(v2("checkpoint", { events: [] })).length).toBeGreaterThan(0);
+    expect(validateBundleShape(v2("excerpt", { events: [clone(elidedRecord)], redaction: clone(share().redaction as JsonObject) })).length).toBeGreaterThan(0);
+  });
+
   it("accepts an empty chain, no signatures, an empty issuer and a redaction block without signatures", () => {
     const doc = share();
     doc.events = [];
@@ -533,12 +543,17 @@ describe("bundle shape (DESIGN §6)", () => {
     [
       "a kind outside the enum",
       () => ({ ...full(), kind: "partial" }),
-      [issue("/kind", 'must be one of full, share (got "partial")')],
+      [issue("/kind", 'must be one of full, share (got "partial")'), issue("/kind", 'must be one of full, share, excerpt, checkpoint (got "partial")')],
     ],
     [
       "another format",
+      () => ({ ...full(), format: "imladri.proof/v3" }),
+      [issue("/format", 'must be one of imladri.proof/v1, imladri.proof/v2 (got "imladri.proof/v3")')],
+    ],
+    [
+      "a v1 statement in a v2 bundle (DESIGN §12)",
       () => ({ ...full(), format: "imladri.proof/v2" }),
-      [issue("/format", 'must be "imladri.proof/v1" (got "imladri.proof/v2")')],
+      [issue("/statement/format", 'must be "imladri.statement/v2" (got "imladri.statement/v1")')],
     ],
     [
       "a statement with an extra member",

@@ -51,6 +51,9 @@ export interface RecordExamination {
   evidence?: EvidenceFacts | null;
   /** Only when `needs.recordsDigest`: JCS of the whole record. */
   jcs?: Uint8Array;
+  /** Only for an excerpt's records (DESIGN §12), never examined on worker threads: see checkRecord. */
+  seq?: number;
+  proof?: Uint8Array[];
 }
 
 export function examineRecord(crypto: CryptoProvider, record: JsonValue, index: number, line: number | undefined, needs: RecordNeeds): RecordExamination {
@@ -58,6 +61,8 @@ export function examineRecord(crypto: CryptoProvider, record: JsonValue, index: 
   const x: RecordExamination = { redactedCount: r.redactedCount, findings: r.findings };
   if (r.form !== undefined) x.form = r.form;
   if (r.digest !== undefined) x.digest = r.digest;
+  if (r.seq !== undefined) x.seq = r.seq;
+  if (r.proof !== undefined) x.proof = r.proof;
   if (r.event !== undefined && r.form === "disclosed") {
     const v = validateEvent(r.event);
     x.schema = { issues: v.issues };

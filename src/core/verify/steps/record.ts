@@ -6,11 +6,12 @@
 import type { CryptoProvider } from "../../crypto/provider.js";
 import { b64uDecode } from "../../encoding/base64url.js";
 import { fromHex, isHexDigest } from "../../encoding/hex.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "../../json/value.js";
+import { hasMember, isJsonObject, type JsonObject, type JsonValue } from "../../json/value.js";
 import { asPointer, isWithin, parsePointer, ROOT_POINTER, type JsonPointer } from "../../json/pointer.js";
 import { eventDigestAndDepth, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth } from "../../digest/tree.js";
 import { recordFormOf, type BundleKind, type RecordForm } from "../../bundle/types.js";
 import type { Finding } from "../finding.js";
+import { readProofHashes } from "./tree.js";
 
 export interface RecordResult {
   form?: RecordForm;
@@ -21,17 +22,36 @@ export interface RecordResult {
   /** Number of redacted pointers in a partial record. */
   redactedCount: number;
   findings: Finding[];
+  /** Excerpt records (DESIGN §12): the record's own seq, when it is a whole number. */
+  seq?: number;
+  /** Excerpt records: the inclusion path, when every hash of it is well formed. */
+  proof?: Uint8Array[];
 }
 
-export function checkRecord(crypto: CryptoProvider, record: JsonValue, index: number, kind: BundleKind | undefined, line?: number): RecordResult {
+export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: number, kind: BundleKind | undefined, line?: number): RecordResult {
   const base = "/events/" + index;
   const findings: Finding[] = [];
-  const at = { seq: index, ...(line !== undefined ? { line } : {}) };
+  const excerpt = kind === "excerpt";
+  // An excerpt's records carry their own seq (DESIGN §12); findings name it when it can be read.
+  const ownSeq = excerpt && isJsonObject(input) && isSeq(input.seq) ? input.seq : undefined;
+  const at = { ...(excerpt ? (ownSeq !== undefined ? { seq: ownSeq } : {}) : { seq: index }), ...(line !== undefined ? { line } : {}) };
   const bad = (code: string, message: string, pointer = "") => findings.push({ code, effect: "invalid", message, pointer: base + pointer, ...at });
   const result: RecordResult = { redactedCount: 0, findings };
 
-  if (!isJsonObject(record)) {
+  if (!isJsonObject(input)) {
     bad("record.malformed", "an event record must be an object");
+    return result;
+  }
+  let record: JsonObject = input;
+  if (excerpt) {
+    const r = excerptRecordParts(input, bad);
+    if (r === undefined) return result;
+    record = r.record;
+    if (r.proof) result.proof = r.proof;
+    if (ownSeq !== undefined) result.seq = ownSeq;
+    else bad("record.seq", `seq must be a whole number (the event's position in the chain), found ${JSON.stringify(input.seq)}`, "/seq");
+  } else if (hasMember(input, "proof")) {
+    bad("record.proof", 'a "proof" member exists only on the records of an excerpt (DESIGN §12)', "/proof");
     return result;
   }
   const form = recordFormOf(record);
@@ -43,7 +63,11 @@ export function checkRecord(crypto: CryptoProvider, record: JsonValue, index: nu
     return result;
   }
   result.form = form;
-  if (record.seq !== index) bad("record.seq", `seq must equal the record's position ${index}, found ${JSON.stringify(record.seq)}`, "/seq");
+  if (excerpt && form === "elided") {
+    bad("record.form", "an excerpt holds disclosed or partial records: absent events are left out, not elided (DESIGN §12)");
+    return result;
+  }
+  if (!excerpt && record.seq !== index) bad("record.seq", `seq must equal the record's position ${index}, found ${JSON.stringify(record.seq)}`, "/seq");
   if (kind === "full" && form !== "disclosed") bad("record.form", `a full bundle holds only disclosed records, found a ${form} record`);
 
   if (form === "elided") {
@@ -84,6 +108,23 @@ export function checkRecord(crypto: CryptoProvider, record: JsonValue, index: nu
 }
 
 type Bad = (code: string, message: string, pointer?: string) => void;
+
+function isSeq(v: JsonValue | undefined): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** An excerpt record is a disclosed or partial record plus `proof` (DESIGN §12): the two apart. */
+function excerptRecordParts(input: JsonObject, bad: Bad): { record: JsonObject; proof?: Uint8Array[] } | undefined {
+  if (!hasMember(input, "proof")) {
+    bad("record.proof", 'an excerpt record must carry "proof": the inclusion path of its seq in the tree', "");
+    return undefined;
+  }
+  const record: JsonObject = {};
+  for (const k of Object.keys(input)) if (k !== "proof") record[k] = input[k]!;
+  const read = readProofHashes(input.proof, "inclusion path");
+  for (const p of read.problems) bad("record.proof", p.message, "/proof" + p.pointer);
+  return read.hashes ? { record, proof: read.hashes } : { record };
+}
 
 function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonObject, bad: Bad): Uint8Array | undefined {
   const saltsIn = record.salts;

@@ -33,6 +33,8 @@ export interface RedactionContext {
   counts: ShareStats;
   /** H(JCS(records array)), computed while streaming when the block carries signatures. */
   eventsDigest?: HexDigest;
+  /** An excerpt's seqs (DESIGN §12): an accepted finding's seq must be one of them. */
+  seqs?: ReadonlySet<number>;
   trust: TrustStore;
 }
 
@@ -65,7 +67,7 @@ export function checkRedactionBlock(crypto: CryptoProvider, block: JsonObject, c
   }
   if (!(typeof block.createdAt === "string" && isRfc3339Utc(block.createdAt))) bad("redaction.created-at", '"createdAt" must be an RFC 3339 UTC time ending in Z', "/createdAt");
   checkStats(block.stats, ctx.counts, bad);
-  checkAccepted(block.accepted, ctx.counts.events, bad);
+  checkAccepted(block.accepted, ctx.counts.events, ctx.seqs, bad);
 
   let signatures: SignatureOutcome[] = [];
   if (hasMember(block, "signatures")) {
@@ -100,7 +102,7 @@ function checkStats(s: JsonValue | undefined, counts: ShareStats, bad: Bad): voi
   }
 }
 
-function checkAccepted(accepted: JsonValue | undefined, events: number, bad: Bad): void {
+function checkAccepted(accepted: JsonValue | undefined, events: number, seqs: ReadonlySet<number> | undefined, bad: Bad): void {
   if (!isJsonArray(accepted)) return bad("redaction.accepted", '"accepted" must be an array of findings', "/accepted");
   const seen = new Set<string>();
   accepted.forEach((f, i) => {
@@ -116,6 +118,7 @@ function checkAccepted(accepted: JsonValue | undefined, events: number, bad: Bad
     if (typeof f.detector !== "string" || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(f.detector)) bad("redaction.accepted", "detector must be a detector id like aws-access-key", at + "/detector");
     if (!(SEVERITIES as readonly JsonValue[]).includes(f.severity!)) bad("redaction.accepted", `severity must be one of ${SEVERITIES.join(", ")}`, at + "/severity");
     if (!(typeof f.seq === "number" && Number.isSafeInteger(f.seq) && f.seq >= 0 && f.seq < events)) bad("redaction.accepted", `seq must be the position of an event of this share (0..${events - 1})`, at + "/seq");
+    else if (seqs !== undefined && !seqs.has(f.seq)) bad("redaction.accepted", `seq ${f.seq} is not an event of this excerpt: accepted findings are in the chosen events only (DESIGN §12)`, at + "/seq");
     if (typeof f.pointer !== "string" || asPointer(f.pointer) === undefined) bad("redaction.accepted", "pointer must be a JSON Pointer in canonical spelling", at + "/pointer");
     if (typeof f.preview !== "string") bad("redaction.accepted", "preview must be a string", at + "/preview");
   });
