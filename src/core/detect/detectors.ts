@@ -79,7 +79,7 @@ export class TextFacts {
  * or consumes a run once. A run with a minimum length is written `[c]{n}[c]*`, never `[c]{n,}`:
  * the two match the same text in the same order, but V8 compiles `{n,}` over a run of millions
  * of characters into a loop that overflows its backtracking stack (7 MB of `xoxb-123456-` ended
- * in exit 70). test/core/detect/hostile.test.ts runs every detector on such inputs.
+ * in exit 70). test/cli/export-hostile.test.ts runs such inputs through the CLI.
  */
 
 // Word boundaries made explicit: a key shape glued to other key characters is a different string.
