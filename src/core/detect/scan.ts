@@ -15,7 +15,7 @@ import { b64uDecode } from "../encoding/base64url.js";
 import { toHex } from "../encoding/hex.js";
 import { utf8 } from "../encoding/utf8.js";
 import { canonicalize } from "../json/canonical.js";
-import { appendPointer, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
+import { appendPointer, escapeToken, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
 import { hasMember, type JsonObject, type JsonValue } from "../json/value.js";
 import { nodeDigest, seedSource, type DigestSource, type LeafScanner } from "../digest/tree.js";
 import type { EventRecord } from "../bundle/types.js";
@@ -153,57 +153,60 @@ export function isPrivateJwk(v: JsonObject): boolean {
 
 /**
  * Scans one event. `source` gives the salts of the disclosed leaves (from the seed, or from a
- * partial record's `salts`); its `redacted` says which `null`s stand for hidden values. Pointers
- * are built only where the prefilter hits, unless `source` redacts something (then it is asked
- * about every node, as the digest tree asks it).
+ * partial record's `salts`); its `redacted` says which `null`s stand for hidden values.
+ * `redactedLengths`, when given, holds the length of every pointer `source.redacted` knows: a
+ * node whose pointer has another length is not asked about, so pointers are built only for a hit
+ * or a node that may be redacted (issue 14), never for every node. Without it every node is asked.
  */
-export function scanEvent(crypto: CryptoProvider, event: JsonObject, seq: number, source: DigestSource, redactsNothing = false): LeakFinding[] {
+export function scanEvent(crypto: CryptoProvider, event: JsonObject, seq: number, source: DigestSource, redactedLengths?: ReadonlySet<number>): LeakFinding[] {
   const out = new LeakCollector(crypto, seq);
   const digestSource: DigestSource = { salt: source.salt, redacted: () => undefined };
   const leafKey = (v: JsonValue, p: JsonPointer) => nodeDigest(crypto, v, p, digestSource);
-  /** The tokens from the root to the node being walked; a pointer is made from them on a hit. */
-  const path: (string | number)[] = [];
-  const pointer = (): JsonPointer => {
-    let p = ROOT_POINTER;
-    for (const t of path) p = appendPointer(p, t);
-    return p;
-  };
+  /** The escaped tokens from the root to the node being walked; a pointer is made from them when needed. */
+  const path: string[] = [];
+  const pointer = (): JsonPointer => (path.length === 0 ? ROOT_POINTER : (("/" + path.join("/")) as JsonPointer));
+  const mayBeRedacted = (length: number): boolean => redactedLengths === undefined || redactedLengths.has(length);
+  /** Whether the node being walked, whose pointer has this length, is redacted. */
+  const isRedacted = (length: number): boolean => mayBeRedacted(length) && source.redacted(pointer()) !== undefined;
 
-  const walk = (v: JsonValue, known: JsonPointer | undefined): void => {
-    if (!redactsNothing && source.redacted((known ??= pointer())) !== undefined) return;
+  /** `length` is the length of the node's pointer. */
+  const walk = (v: JsonValue, length: number): void => {
+    if (isRedacted(length)) return;
     if (typeof v === "string" || typeof v === "number") {
       const text = leafText(v);
       if (text === undefined) return;
-      const p = (known ??= pointer());
+      const p = pointer();
       out.leaf(text, p, leafKey(v, p));
       return;
     }
     if (v === null || typeof v !== "object") return;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
-        path.push(i);
-        walk(v[i]!, known === undefined ? undefined : appendPointer(known, i));
+        const token = String(i);
+        path.push(token);
+        walk(v[i]!, length + 1 + token.length);
         path.pop();
       }
       return;
     }
     const names = Object.keys(v).sort();
-    let p = known;
+    let p: JsonPointer | undefined;
     if (isPrivateJwk(v)) {
-      p ??= pointer();
+      p = pointer();
       const dp = appendPointer(p, "d");
-      if (redactsNothing || source.redacted(dp) === undefined) out.jwk(dp, v.d as string, leafKey(v.d!, dp));
+      if (!mayBeRedacted(dp.length) || source.redacted(dp) === undefined) out.jwk(dp, v.d as string, leafKey(v.d!, dp));
     }
     for (let i = 0; i < names.length; i++) {
       if (leafText(names[i]!) !== undefined) out.name(names[i]!, i, (p ??= pointer()));
     }
     for (const name of names) {
-      path.push(name);
-      walk(v[name]!, known === undefined ? undefined : appendPointer(known, name));
+      const token = escapeToken(name);
+      path.push(token);
+      walk(v[name]!, length + 1 + token.length);
       path.pop();
     }
   };
-  walk(event, redactsNothing ? undefined : ROOT_POINTER);
+  walk(event, 0);
   return out.findings;
 }
 
@@ -217,7 +220,7 @@ export function scanRecord(crypto: CryptoProvider, record: EventRecord): LeakFin
   if ("seed" in record) {
     const seed = b64uDecode(record.seed);
     if (seed === undefined) return [];
-    return scanEvent(crypto, record.event, record.seq, seedSource(crypto, seed), true);
+    return scanEvent(crypto, record.event, record.seq, seedSource(crypto, seed), NOTHING_REDACTED);
   }
   const salts = record.salts;
   const redacted = record.redacted;
@@ -229,10 +232,11 @@ export function scanRecord(crypto: CryptoProvider, record: EventRecord): LeakFin
       salt: (p) => (hasMember(salts, p) ? b64uDecode(salts[p]!) : undefined),
       redacted: (p) => (hasMember(redacted, p) ? ZERO : undefined),
     },
-    Object.keys(redacted).length === 0,
+    new Set(Object.keys(redacted).map((p) => p.length)),
   );
 }
 
+const NOTHING_REDACTED: ReadonlySet<number> = new Set();
 const ZERO = new Uint8Array(32);
 
 /** Severity order for sorting and thresholds. */

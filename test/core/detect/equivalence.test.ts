@@ -11,7 +11,11 @@ import * as fs from "node:fs";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { findInText, scanText } from "../../../src/core/detect/detectors.js";
-import { LeakCollector, PREFILTER, scanEvent, type LeakFinding } from "../../../src/core/detect/scan.js";
+import { LeakCollector, PREFILTER, scanEvent, scanRecord, type LeakFinding } from "../../../src/core/detect/scan.js";
+import { redactRecord } from "../../../src/core/redact/record.js";
+import { b64uDecode, b64uEncode } from "../../../src/core/encoding/base64url.js";
+import { hasMember } from "../../../src/core/json/value.js";
+import type { JsonPointer } from "../../../src/core/json/pointer.js";
 import { eventDigest, seedSource } from "../../../src/core/digest/tree.js";
 import type { JsonObject } from "../../../src/core/json/value.js";
 import { nodeCrypto as crypto } from "../../../src/platform/node-crypto.js";
@@ -70,6 +74,34 @@ describe("detectors find what they found before the linear-time rewrite", () => 
       expect(leaks.findings.map(row), `seq ${seq}`).toEqual(expected);
       expect(digest).toEqual(eventDigest(crypto, event, seedOf(seq)));
     }
+  });
+});
+
+describe("scanning a share's partial records", () => {
+  it("asks about redacted pointers only at their lengths, and finds what asking at every node finds", () => {
+    let compared = 0;
+    let i = 0;
+    for (const event of generateEvents(1500, 7)) {
+      const line = events[i++]!;
+      if (line.found.length === 0) continue;
+      const full = { seq: line.seq, seed: b64uEncode(seedOf(line.seq)), event: { ...event, ...line.planted } };
+      const hide = (["/note", "/jwk/d", "/list/1", "/actor"] as JsonPointer[]).filter((_, k) => (line.seq + k) % 2 === 0);
+      const partial = redactRecord(crypto, full, hide);
+      if (!("redacted" in partial)) continue;
+      const { salts, redacted } = partial;
+      const everyNode = scanEvent(crypto, partial.event, partial.seq, {
+        salt: (p) => (hasMember(salts, p) ? b64uDecode(salts[p]!) : undefined),
+        redacted: (p) => (hasMember(redacted, p) ? new Uint8Array(32) : undefined),
+      });
+      const found = scanRecord(crypto, partial);
+      expect(found.map(row), `seq ${line.seq}`).toEqual(everyNode.map(row));
+      // What stays disclosed keeps its id from the full record; what was hidden is not found.
+      const before = new Map(scanRecord(crypto, full).map((f) => [f.id, f]));
+      for (const f of found) expect(before.has(f.id)).toBe(true);
+      for (const f of found) for (const h of Object.keys(redacted)) expect(f.pointer === h || f.pointer.startsWith(h + "/")).toBe(false);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });
 
