@@ -127,3 +127,14 @@ describe("the cap on findings per value", () => {
     expect(leaks.findings.map(row)).toEqual(viaScan.map(row));
   });
 });
+
+describe("accepting a value past the cap", () => {
+  it("records the accepted finding without its count, in the members the redaction block allows", async () => {
+    const { settleFindings } = await import("../../../src/core/redact/share.js");
+    const found = scanEvent(crypto, { note: "a@b.co ".repeat(25) }, 0, seedSource(crypto, seedOf(0)));
+    expect(found[19]!.more).toBe(5);
+    const settled = settleFindings(found, found.map((f) => f.id));
+    expect(settled.blocking).toEqual([]);
+    for (const f of settled.accepted) expect(Object.keys(f).sort()).toEqual(["detector", "id", "pointer", "preview", "seq", "severity"]);
+  });
+});
