@@ -10,10 +10,12 @@
  *  - export, verify, redact (auditor policy) and verify-share, each as a whole process
  *    (`node bin/imladri.js ...`): wall time, CPU time, events/s, MB/s of the input, peak RSS;
  *  - the floors, measured in this process on the same files right after: reading the file;
- *    reading it, splitting lines and JSON.parse of each; node:crypto SHA-256 over as many small
- *    (64-byte) inputs as the format makes a verifier hash (DESIGN §4, §5: two per disclosed leaf,
- *    one per container, one chain link per event), and over the file's bytes once;
- *  - the ratio of each command's wall time to its floor (docs/performance.md defines each floor);
+ *    reading it, splitting lines and JSON.parse of each; node:crypto SHA-256 over inputs of the
+ *    very sizes the format makes a verifier hash (DESIGN §4, §5: a salt and a leaf input per
+ *    disclosed scalar, a body per container, one chain link per event), with the count of
+ *    SHA-256 calls and compression blocks per event;
+ *  - the ratio of each command's wall time and CPU time to its floor's (docs/performance.md
+ *    defines each floor; on a shared machine the CPU ratio is the one to read);
  *  - `--version` and a 10-event verify as whole-process times, beside a bare `node -e 0` (twice
  *    when NODE_EXTRA_CA_CERTS is set: as run, and without it; see the start-up section).
  *
@@ -174,60 +176,87 @@ function readOnly(file) {
   return total;
 }
 
+const utf8Length = (text) => Buffer.byteLength(text, "utf8");
+const escapeToken = (k) => k.replace(/~/g, "~0").replace(/\//g, "~1");
+
 /**
- * The SHA-256 calls a verifier must make for one record (DESIGN §4, §5): for a disclosed event, a
- * salt and a leaf hash per scalar and one hash per container; for a partial one, a leaf hash per
- * disclosed scalar (its salt is given) and one per container; one chain link per record.
+ * The SHA-256 inputs a verifier must hash for one record (DESIGN §4, §5), by length, into
+ * `sizes` (a Map from input length to count): for a disclosed event a salt input (seed ||
+ * pointer) and a leaf input (tag || salt || JCS(v)) per scalar and one body per container (tag
+ * and JCS of the children's hex digests); for a partial one a leaf input per disclosed scalar
+ * (its salt is given) and one body per container; one chain link (tag || link || digest) per
+ * record. The floor hashes inputs of exactly these sizes (issue 14: the format's inputs are not
+ * all 64 bytes).
  */
-function hashesOf(record) {
-  let n = 1; // the chain link
-  if (record === null || typeof record !== "object" || !("event" in record)) return n;
-  const perLeaf = "seed" in record ? 2 : 1;
+function hashInputsOf(record, sizes) {
+  const add = (n) => sizes.set(n, (sizes.get(n) ?? 0) + 1);
+  add(1 + 32 + 32); // the chain link
+  if (record === null || typeof record !== "object" || !("event" in record)) return;
+  const disclosed = "seed" in record;
   const redacted = record.redacted ?? {};
+  // Returns nothing; a child's place in its parent's body is 66 bytes ("" + 64 hex), whatever it is.
   const walk = (v, p) => {
     if (p in redacted) return;
     if (v === null || typeof v !== "object") {
-      n += perLeaf;
+      if (disclosed) add(32 + utf8Length(p));
+      add(1 + 16 + utf8Length(JSON.stringify(v)));
       return;
     }
-    n++;
-    if (Array.isArray(v)) v.forEach((c, i) => walk(c, p + "/" + i));
-    else for (const k of Object.keys(v)) walk(v[k], p + "/" + k.replace(/~/g, "~0").replace(/\//g, "~1"));
+    if (Array.isArray(v)) {
+      add(1 + 2 + 66 * v.length + Math.max(0, v.length - 1));
+      v.forEach((c, i) => walk(c, p + "/" + i));
+    } else {
+      const names = Object.keys(v);
+      let body = 1 + 2 + Math.max(0, names.length - 1);
+      for (const k of names) body += utf8Length(JSON.stringify(k)) + 1 + 66;
+      add(body);
+      for (const k of names) walk(v[k], p + "/" + escapeToken(k));
+    }
   };
   walk(record.event, "");
-  return n;
 }
 
-/** An event log line is the event itself: the hashes an export makes for it. */
-function hashesOfEvent(event) {
-  return hashesOf({ seed: "", event });
-}
+/** SHA-256 compression blocks for an input of n bytes (the padding adds 1 + 8 bytes). */
+const blocksOf = (n) => Math.ceil((n + 9) / 64);
 
 /**
- * Floors for one file (docs/performance.md): a first, untimed pass counts the hash inputs and
- * warms the page cache (the command before it read the file too); then each part is timed.
+ * Floors for one file (docs/performance.md): a first, untimed pass counts the hash inputs by size
+ * and warms the page cache (the command before it read the file too); then each part is timed.
  */
 function floors(file, { isBundle }) {
-  let hashes = 0;
+  const sizes = new Map();
   let lines = 0;
   eachLine(file, (text) => {
     lines++;
     const v = JSON.parse(text);
     if (isBundle) {
-      if (lines > 1) hashes += hashesOf(v);
-    } else hashes += hashesOfEvent(v);
+      if (lines > 1) hashInputsOf(v, sizes);
+    } else hashInputsOf({ seed: "", event: v }, sizes);
   });
+  let hashes = 0;
+  let blocks = 0;
+  let inputBytes = 0;
+  for (const [n, count] of sizes) {
+    hashes += count;
+    blocks += count * blocksOf(n);
+    inputBytes += count * n;
+  }
+  const records = isBundle ? lines - 1 : lines;
   const bytes = fs.statSync(file).size;
   const read = timed(() => readOnly(file));
   const parse = timed(() => eachLine(file, (text) => JSON.parse(text)));
   // The fastest one-shot call node:crypto has: a "binary" (latin1) string result avoids
-  // allocating a Buffer per digest, which costs more than hashing 64 bytes.
-  const input = new Uint8Array(64).fill(0x5a);
+  // allocating a Buffer per digest, which costs more than hashing a small input.
+  const longest = Math.max(0, ...sizes.keys());
+  const input = new Uint8Array(longest).fill(0x5a);
   const small = timed(() => {
-    for (let i = 0; i < hashes; i++) hash("sha256", input, "binary");
+    for (const [n, count] of sizes) {
+      const view = input.subarray(0, n);
+      for (let i = 0; i < count; i++) hash("sha256", view, "binary");
+    }
   });
   const bulk = timed(() => {
-    // The file's bytes once (every leaf's JCS text is hashed once; DESIGN §4).
+    // The file's bytes once, for reference only: the leaves' JCS texts are already in the inputs above.
     const fd = fs.openSync(file, "r");
     const buf = Buffer.allocUnsafe(CHUNK);
     try {
@@ -238,7 +267,20 @@ function floors(file, { isBundle }) {
       fs.closeSync(fd);
     }
   });
-  return { bytes, lines, hashes, read, parse, small, bulk, totalMs: parse.wallMs + small.wallMs + bulk.wallMs, totalCpuMs: parse.cpuMs + small.cpuMs + bulk.cpuMs };
+  return {
+    bytes,
+    lines,
+    records,
+    hashes,
+    blocks,
+    inputBytes,
+    read,
+    parse,
+    small,
+    bulk,
+    totalMs: parse.wallMs + small.wallMs,
+    totalCpuMs: parse.cpuMs + small.cpuMs,
+  };
 }
 
 /** Writing n bytes durably, as an atomic write does (temp file, fsync). */
@@ -335,25 +377,34 @@ for (const count of sizes) {
   if (want("export") && fs.existsSync(bundle)) writes.export = writeFloor(fs.statSync(bundle).size);
   if (want("redact") && fs.existsSync(share)) writes.redact = writeFloor(fs.statSync(share).size);
 
-  process.stdout.write("floors (this process, same files):\n");
+  process.stdout.write("floors (this process, same files; wall / cpu):\n");
   for (const [name, f] of Object.entries(fl)) {
     const file = name === "export" ? "event log" : name;
     process.stdout.write(
-      `  ${file.padEnd(10)} ${fmtMb(f.bytes).padStart(7)} MB  read ${fmtS(f.read.wallMs)} s  read+JSON.parse/line ${fmtS(f.parse.wallMs)} s  ` +
-        `${fmtInt(f.hashes)} small SHA-256 ${fmtS(f.small.wallMs)} s  SHA-256 of the bytes ${fmtS(f.bulk.wallMs)} s  = ${fmtS(f.totalMs)} s\n`,
+      `  ${file.padEnd(10)} ${fmtMb(f.bytes).padStart(7)} MB  read ${fmtS(f.read.wallMs)} s  read+JSON.parse/line ${fmtS(f.parse.wallMs)} / ${fmtS(f.parse.cpuMs)} s  ` +
+        `${fmtInt(f.hashes)} SHA-256 of the real input sizes ${fmtS(f.small.wallMs)} / ${fmtS(f.small.cpuMs)} s  = ${fmtS(f.totalMs)} / ${fmtS(f.totalCpuMs)} s` +
+        `  (SHA-256 of the file's bytes once, not in the floor: ${fmtS(f.bulk.wallMs)} s)\n`,
+    );
+    process.stdout.write(
+      `  ${"".padEnd(10)} per ${name === "export" ? "event" : "record"}: ${(f.hashes / f.records).toFixed(1)} SHA-256 calls, ${(f.blocks / f.records).toFixed(1)} compression blocks; ` +
+        `inputs average ${(f.inputBytes / f.hashes).toFixed(0)} bytes, ${(f.blocks / f.hashes).toFixed(2)} blocks\n`,
     );
   }
-  process.stdout.write("ratios (command wall time / its floor; docs/performance.md):\n");
+  process.stdout.write("ratios (command time / its floor, wall and CPU; docs/performance.md):\n");
   for (const run of runs) {
     if (!run.ok) continue;
     let floor;
-    if (run.name === "export" && fl.export) floor = fl.export.totalMs + (writes.export?.wallMs ?? 0);
-    if (run.name === "verify" && fl.bundle) floor = fl.bundle.totalMs;
-    if (run.name === "redact" && fl.bundle) floor = fl.bundle.totalMs + (writes.redact?.wallMs ?? 0);
-    if (run.name === "verify-share" && fl.share) floor = fl.share.totalMs;
+    let floorCpu;
+    const plus = (f, w) => [f.totalMs + (w?.wallMs ?? 0), f.totalCpuMs + (w?.cpuMs ?? 0)];
+    if (run.name === "export" && fl.export) [floor, floorCpu] = plus(fl.export, writes.export);
+    if (run.name === "verify" && fl.bundle) [floor, floorCpu] = plus(fl.bundle);
+    if (run.name === "redact" && fl.bundle) [floor, floorCpu] = plus(fl.bundle, writes.redact);
+    if (run.name === "verify-share" && fl.share) [floor, floorCpu] = plus(fl.share);
     if (floor === undefined) continue;
     run.floorMs = floor;
-    process.stdout.write(`  ${run.name.padEnd(13)} ${fmtS(run.r.wallMs).padStart(7)} s / ${fmtS(floor).padStart(6)} s = ${(run.r.wallMs / floor).toFixed(2)}x\n`);
+    run.floorCpuMs = floorCpu;
+    const cpu = run.r.cpuMs === undefined ? "cpu -" : `cpu ${fmtS(run.r.cpuMs).padStart(7)} s / ${fmtS(floorCpu).padStart(6)} s = ${(run.r.cpuMs / floorCpu).toFixed(2)}x`;
+    process.stdout.write(`  ${run.name.padEnd(13)} wall ${fmtS(run.r.wallMs).padStart(7)} s / ${fmtS(floor).padStart(6)} s = ${(run.r.wallMs / floor).toFixed(2)}x   ${cpu}\n`);
   }
   results.push({ count, label, runs, fl });
   if (!keep) {

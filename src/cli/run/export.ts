@@ -17,7 +17,8 @@ import { loadSigningKey } from "../key-files.js";
 import { openBundleToContinue, type BundleToContinue } from "../bundle-input.js";
 import { outputToStdout, printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
-import { describeLeak, scanRecord, type LeakFinding } from "../../core/detect/scan.js";
+import { describeLeak } from "../../core/detect/scan.js";
+import { LeakTally } from "../../core/detect/tally.js";
 
 export interface ExportOptions {
   log: string;
@@ -69,7 +70,8 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   const problems: LogProblem[] = [];
   let problemCount = 0;
   let badLines = 0;
-  const leaks: LeakFinding[] = [];
+  // Counts and the first few findings of each detector: memory and output stay bounded (issue 14).
+  const leaks = new LeakTally();
   /** The first seq whose event differs from the continued bundle's (then no more records are made). */
   let changedSeq: number | undefined;
   let refusingSecrets = false;
@@ -92,8 +94,8 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
         changedSeq = added.seq;
         continue;
       }
-      for (const f of scanRecord(crypto, added.record)) {
-        leaks.push(f);
+      for (const f of added.leaks) {
+        leaks.add(f);
         if (f.severity === "high" && !opts.allowSecrets) refusingSecrets = true;
       }
       // Once the export will be refused for a secret, nothing more goes to the spool: a run killed
@@ -146,7 +148,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
 
   const identity = proofIdentity(crypto, statement);
   if (ctx.json) {
-    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: exporter.earlierLength, newEvents: statement.length - exporter.earlierLength, leaks });
+    printJson({ out: opts.out, format, chain: chainId, length: statement.length, head: statement.head, identity, signedBy: key ? [key.kid] : [], continued: exporter.earlierLength, newEvents: statement.length - exporter.earlierLength, leaks: leaks.listed(), leakCounts: leaks.counts(), leaksNotListed: leaks.total - leaks.listed().length });
     return;
   }
   const { c } = ctx;
@@ -166,12 +168,23 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
  * either. Credentials (severity high) refuse the export, masked, unless --allow-secrets; personal
  * data (e-mail, card numbers, IBANs) is reported and does not block. Returns what was reported.
  */
-function refuseSecrets(ctx: CommandContext, logName: string, leaks: LeakFinding[], allowSecrets: boolean | undefined): void {
-  const secrets = leaks.filter((f) => f.severity === "high");
-  if (secrets.length > 0 && !allowSecrets) {
-    const details = secrets.slice(0, MAX_LISTED).map(describeLeak);
-    if (secrets.length > MAX_LISTED) details.push(`... and ${secrets.length - MAX_LISTED} more`);
-    throw new CliError(ExitCode.invalid, `${logName}: ${secrets.length} secret(s) in the events; nothing was written. Remove them from the log, or give --allow-secrets to export them anyway`, details);
+function refuseSecrets(ctx: CommandContext, logName: string, leaks: LeakTally, allowSecrets: boolean | undefined): void {
+  const secrets = leaks.count("high");
+  if (secrets > 0 && !allowSecrets) {
+    const listed = leaks.listed(["high"]);
+    const details = listed.slice(0, MAX_LISTED).map(describeLeak);
+    if (secrets > details.length) details.push(`... and ${secrets - details.length} more`);
+    throw new CliError(ExitCode.invalid, `${logName}: ${secrets} secret(s) in the events; nothing was written. Remove them from the log, or give --allow-secrets to export them anyway`, details);
   }
-  for (const f of leaks) warn(ctx, `${f.severity === "high" ? "secret exported (--allow-secrets)" : "personal data"}: ${describeLeak(f)}`);
+  const listed = leaks.listed();
+  for (const f of listed) warn(ctx, `${f.severity === "high" ? "secret exported (--allow-secrets)" : "personal data"}: ${describeLeak(f)}`);
+  const unlisted = leaks.total - listed.length;
+  if (unlisted > 0) warn(ctx, `... and ${unlisted} more finding(s) not listed (${describeCounts(leaks.counts())})`);
+}
+
+/** `email 120000, card-number 3`: how many matches each detector found. */
+function describeCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([id, n]) => `${id} ${n}`)
+    .join(", ");
 }

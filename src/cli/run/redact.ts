@@ -19,7 +19,6 @@ import { bundleFormatFor, type BundleHeader, type EventRecord } from "../../core
 import type { CryptoProvider } from "../../core/crypto/provider.js";
 import type { HexDigest } from "../../core/encoding/hex.js";
 import { describeLeak, scanRecord } from "../../core/detect/scan.js";
-import { utf8 } from "../../core/encoding/utf8.js";
 import { JsonSyntaxError, parseJsonBytes } from "../../core/json/parse.js";
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../../core/json/value.js";
 import type { JwsSignature } from "../../core/jws/detached.js";
@@ -258,7 +257,7 @@ class SharePass {
         if (this.writer) {
           const jcs = this.writer.add(applied.record);
           // The digest a redactor signs is over the same JCS bytes that are written.
-          this.events?.pushCanonical(utf8(jcs));
+          this.events?.pushCanonical(jcs);
         }
         const p = applied.plan;
         if (this.keepPlan && (p.action !== "redact" || p.pointers.length > 0)) this.plan.push(p);

@@ -15,11 +15,11 @@ import { b64uDecode } from "../encoding/base64url.js";
 import { toHex } from "../encoding/hex.js";
 import { utf8 } from "../encoding/utf8.js";
 import { canonicalize } from "../json/canonical.js";
-import { appendPointer, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
+import { appendPointer, escapeToken, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
 import { hasMember, type JsonObject, type JsonValue } from "../json/value.js";
-import { nodeDigest, seedSource, type DigestSource } from "../digest/tree.js";
+import { nodeDigest, seedSource, type DigestSource, type LeafScanner } from "../digest/tree.js";
 import type { EventRecord } from "../bundle/types.js";
-import { findInText, JWK_PRIVATE_KEY, maskedPreview, type Severity } from "./detectors.js";
+import { JWK_PRIVATE_KEY, maskedPreview, scanText, type Severity } from "./detectors.js";
 
 export interface LeakFinding {
   /** Stable id: 16 hex characters, the handle for `--accept`. */
@@ -31,6 +31,11 @@ export interface LeakFinding {
   pointer: JsonPointer;
   /** The shape's public marker and the length: never the value. */
   preview: string;
+  /**
+   * Matches in the same value past the cap (MAX_MATCHES_PER_VALUE), counted and not listed: set
+   * on the value's last listed finding only (issue 12 item 4: "and N more").
+   */
+  more?: number;
 }
 
 const ID_TAG = "imladri.finding/v1";
@@ -42,69 +47,167 @@ function findingId(crypto: CryptoProvider, detector: string, seq: number, pointe
 }
 
 /**
+ * One scan in front of all detectors (issue 14): a string this does not match holds no finding
+ * of any detector, so the common string costs one pass, not fifteen. Each alternative is a
+ * literal or a bounded prefix every match of one detector starts with or contains (in
+ * TEXT_DETECTORS order: PEM, JWK in a string, AWS key id, AWS secret (case-insensitive name),
+ * GitHub, Slack (its webhook has `://`), Stripe, Anthropic and OpenAI (`sk-`), JWT, Bearer, URL
+ * password, card number (13 digits), IBAN (country, check digits and two groups), e-mail).
+ * test/core/detect/equivalence.test.ts checks it passes every string with a finding.
+ */
+export const PREFILTER =
+  /-----BEGIN |"d"|A(?:KI|SI|BI|CC)A|[Aa][Ww][Ss]|gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_(?:live|test)_|sk-|eyJ|Bearer\s|:\/\/|[2-6](?:[ -]?[0-9]){12}|[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4} ?[A-Z0-9]{4}|[A-Za-z0-9._%+-]@[A-Za-z0-9]/;
+
+/**
+ * The text the detectors see for a string or number leaf, or undefined when the prefilter shows
+ * it holds nothing. Integers are scanned as their digits (card numbers); only card-number can
+ * match digits alone, and it needs 13 of them, so smaller integers are not even turned into text.
+ */
+export function leafText(v: string | number): string | undefined {
+  if (typeof v === "string") return PREFILTER.test(v) ? v : undefined;
+  if (!Number.isSafeInteger(v) || (v < 1e12 && v > -1e12)) return undefined;
+  const text = String(v);
+  return PREFILTER.test(text) ? text : undefined;
+}
+
+/**
+ * Turns what a walk hands over into findings, in the order the event is walked: at an object its
+ * JWK finding, then its member names in JCS order, then its children. Used by the digest walk
+ * (export: the leaf digests are already there) and by {@link scanEvent} (a share's records).
+ */
+export class LeakCollector implements LeafScanner {
+  readonly findings: LeakFinding[] = [];
+
+  constructor(
+    private readonly crypto: CryptoProvider,
+    private readonly seq: number,
+  ) {}
+
+  leafText(v: string | number): string | undefined {
+    return leafText(v);
+  }
+
+  privateJwk(v: JsonObject): boolean {
+    return isPrivateJwk(v);
+  }
+
+  /** A leaf whose text passed the prefilter; `digest` is its node digest N(v, p). */
+  leaf(text: string, p: JsonPointer, digest: Uint8Array): void {
+    const scan = scanText(text);
+    if (scan.total === 0) return;
+    const key = toHex(digest);
+    const seen = new Map<string, number>();
+    for (const m of scan.matches) {
+      const k = seen.get(m.detector.id) ?? 0;
+      seen.set(m.detector.id, k + 1);
+      this.findings.push({ id: findingId(this.crypto, m.detector.id, this.seq, p, key, k), detector: m.detector.id, severity: m.detector.severity, seq: this.seq, pointer: p, preview: m.preview });
+    }
+    this.noteMore(scan.total - scan.matches.length);
+  }
+
+  /** An object with `kty` and a string `d` (a private JWK); `p` is the pointer of `d`, `digest` its node digest. */
+  jwk(p: JsonPointer, d: string, digest: Uint8Array): void {
+    this.findings.push({
+      id: findingId(this.crypto, JWK_PRIVATE_KEY.id, this.seq, p, toHex(digest), 0),
+      detector: JWK_PRIVATE_KEY.id,
+      severity: JWK_PRIVATE_KEY.severity,
+      seq: this.seq,
+      pointer: p,
+      preview: maskedPreview('JWK "d"', d.length),
+    });
+  }
+
+  /**
+   * The member name at `index` (in JCS order) of the object at `p`, which passed the prefilter.
+   * A member name is disclosed whenever its parent is (DESIGN §6), so names are scanned too. The
+   * finding points at the parent: the name itself must not be printed. Names carry no salt, so
+   * the id is keyed by position only, which says nothing about the name.
+   */
+  name(name: string, index: number, p: JsonPointer): void {
+    const scan = scanText(name);
+    const seen = new Map<string, number>();
+    for (const m of scan.matches) {
+      const k = seen.get(m.detector.id) ?? 0;
+      seen.set(m.detector.id, k + 1);
+      this.findings.push({
+        id: findingId(this.crypto, m.detector.id, this.seq, p, `name:${index}`, k),
+        detector: m.detector.id,
+        severity: m.detector.severity,
+        seq: this.seq,
+        pointer: p,
+        preview: `member name ${m.preview}`,
+      });
+    }
+    this.noteMore(scan.total - scan.matches.length);
+  }
+
+  private noteMore(more: number): void {
+    if (more > 0) this.findings[this.findings.length - 1]!.more = more;
+  }
+}
+
+/** Whether an object is a private JWK for the detectors: `kty` beside a string `d`, whatever else it holds. */
+export function isPrivateJwk(v: JsonObject): boolean {
+  return hasMember(v, "kty") && typeof v.d === "string";
+}
+
+/**
  * Scans one event. `source` gives the salts of the disclosed leaves (from the seed, or from a
  * partial record's `salts`); its `redacted` says which `null`s stand for hidden values.
+ * `redactedLengths`, when given, holds the length of every pointer `source.redacted` knows: a
+ * node whose pointer has another length is not asked about, so pointers are built only for a hit
+ * or a node that may be redacted (issue 14), never for every node. Without it every node is asked.
  */
-export function scanEvent(crypto: CryptoProvider, event: JsonObject, seq: number, source: DigestSource): LeakFinding[] {
-  const out: LeakFinding[] = [];
-  const leafKey = (v: JsonValue, p: JsonPointer) => toHex(nodeDigest(crypto, v, p, { salt: source.salt, redacted: () => undefined }));
+export function scanEvent(crypto: CryptoProvider, event: JsonObject, seq: number, source: DigestSource, redactedLengths?: ReadonlySet<number>): LeakFinding[] {
+  const out = new LeakCollector(crypto, seq);
+  const digestSource: DigestSource = { salt: source.salt, redacted: () => undefined };
+  const leafKey = (v: JsonValue, p: JsonPointer) => nodeDigest(crypto, v, p, digestSource);
+  /** The escaped tokens from the root to the node being walked; a pointer is made from them when needed. */
+  const path: string[] = [];
+  const pointer = (): JsonPointer => (path.length === 0 ? ROOT_POINTER : (("/" + path.join("/")) as JsonPointer));
+  const mayBeRedacted = (length: number): boolean => redactedLengths === undefined || redactedLengths.has(length);
+  /** Whether the node being walked, whose pointer has this length, is redacted. */
+  const isRedacted = (length: number): boolean => mayBeRedacted(length) && source.redacted(pointer()) !== undefined;
 
-  const walk = (v: JsonValue, p: JsonPointer): void => {
-    if (source.redacted(p) !== undefined) return;
+  /** `length` is the length of the node's pointer. */
+  const walk = (v: JsonValue, length: number): void => {
+    if (isRedacted(length)) return;
     if (typeof v === "string" || typeof v === "number") {
-      const text = typeof v === "string" ? v : Number.isSafeInteger(v) ? String(v) : "";
-      if (text === "") return;
-      const matches = findInText(text);
-      if (matches.length === 0) return;
-      const key = leafKey(v, p);
-      const seen = new Map<string, number>();
-      for (const m of matches) {
-        const k = seen.get(m.detector.id) ?? 0;
-        seen.set(m.detector.id, k + 1);
-        out.push({ id: findingId(crypto, m.detector.id, seq, p, key, k), detector: m.detector.id, severity: m.detector.severity, seq, pointer: p, preview: m.preview });
-      }
+      const text = leafText(v);
+      if (text === undefined) return;
+      const p = pointer();
+      out.leaf(text, p, leafKey(v, p));
       return;
     }
     if (v === null || typeof v !== "object") return;
     if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, appendPointer(p, i)));
+      for (let i = 0; i < v.length; i++) {
+        const token = String(i);
+        path.push(token);
+        walk(v[i]!, length + 1 + token.length);
+        path.pop();
+      }
       return;
     }
-    // An object with a string `d` beside `kty` is a private JWK, whatever else it holds.
-    if (hasMember(v, "kty") && typeof v.d === "string" && source.redacted(appendPointer(p, "d")) === undefined) {
-      const dp = appendPointer(p, "d");
-      out.push({
-        id: findingId(crypto, JWK_PRIVATE_KEY.id, seq, dp, leafKey(v.d, dp), 0),
-        detector: JWK_PRIVATE_KEY.id,
-        severity: JWK_PRIVATE_KEY.severity,
-        seq,
-        pointer: dp,
-        preview: maskedPreview('JWK "d"', v.d.length),
-      });
-    }
     const names = Object.keys(v).sort();
-    names.forEach((name, index) => {
-      // A member name is disclosed whenever its parent is (DESIGN §6), so names are scanned too.
-      // The finding points at the parent: the name itself must not be printed. Names carry no
-      // salt, so the id is keyed by position only, which says nothing about the name.
-      const seen = new Map<string, number>();
-      for (const m of findInText(name)) {
-        const k = seen.get(m.detector.id) ?? 0;
-        seen.set(m.detector.id, k + 1);
-        out.push({
-          id: findingId(crypto, m.detector.id, seq, p, `name:${index}`, k),
-          detector: m.detector.id,
-          severity: m.detector.severity,
-          seq,
-          pointer: p,
-          preview: `member name ${m.preview}`,
-        });
-      }
-    });
-    for (const name of names) walk(v[name]!, appendPointer(p, name));
+    let p: JsonPointer | undefined;
+    if (isPrivateJwk(v)) {
+      p = pointer();
+      const dp = appendPointer(p, "d");
+      if (!mayBeRedacted(dp.length) || source.redacted(dp) === undefined) out.jwk(dp, v.d as string, leafKey(v.d!, dp));
+    }
+    for (let i = 0; i < names.length; i++) {
+      if (leafText(names[i]!) !== undefined) out.name(names[i]!, i, (p ??= pointer()));
+    }
+    for (const name of names) {
+      const token = escapeToken(name);
+      path.push(token);
+      walk(v[name]!, length + 1 + token.length);
+      path.pop();
+    }
   };
-  walk(event, ROOT_POINTER);
-  return out;
+  walk(event, 0);
+  return out.findings;
 }
 
 /**
@@ -117,16 +220,23 @@ export function scanRecord(crypto: CryptoProvider, record: EventRecord): LeakFin
   if ("seed" in record) {
     const seed = b64uDecode(record.seed);
     if (seed === undefined) return [];
-    return scanEvent(crypto, record.event, record.seq, seedSource(crypto, seed));
+    return scanEvent(crypto, record.event, record.seq, seedSource(crypto, seed), NOTHING_REDACTED);
   }
   const salts = record.salts;
   const redacted = record.redacted;
-  return scanEvent(crypto, record.event, record.seq, {
-    salt: (p) => (hasMember(salts, p) ? b64uDecode(salts[p]!) : undefined),
-    redacted: (p) => (hasMember(redacted, p) ? ZERO : undefined),
-  });
+  return scanEvent(
+    crypto,
+    record.event,
+    record.seq,
+    {
+      salt: (p) => (hasMember(salts, p) ? b64uDecode(salts[p]!) : undefined),
+      redacted: (p) => (hasMember(redacted, p) ? ZERO : undefined),
+    },
+    new Set(Object.keys(redacted).map((p) => p.length)),
+  );
 }
 
+const NOTHING_REDACTED: ReadonlySet<number> = new Set();
 const ZERO = new Uint8Array(32);
 
 /** Severity order for sorting and thresholds. */
@@ -136,5 +246,6 @@ export function severityRank(s: Severity): number {
 
 /** One line for a person: where, what, the masked preview and the id (never the value). */
 export function describeLeak(f: LeakFinding): string {
-  return `seq ${f.seq} ${f.pointer === "" ? "(event)" : f.pointer}: ${f.detector} (${f.severity}) ${f.preview}  id ${f.id}`;
+  const more = f.more === undefined ? "" : ` (and ${f.more} more in this value, not listed)`;
+  return `seq ${f.seq} ${f.pointer === "" ? "(event)" : f.pointer}: ${f.detector} (${f.severity}) ${f.preview}  id ${f.id}${more}`;
 }

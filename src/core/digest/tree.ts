@@ -12,7 +12,7 @@
 import type { CryptoProvider } from "../crypto/provider.js";
 import { jcsStringRoom, writeJcsNumber, writeJcsString } from "../json/canonical.js";
 import { appendPointer, escapeToken, type JsonPointer, ROOT_POINTER } from "../json/pointer.js";
-import type { JsonValue } from "../json/value.js";
+import type { JsonObject, JsonValue } from "../json/value.js";
 
 export const SALT_BYTES = 16;
 export const SEED_BYTES = 32;
@@ -179,6 +179,30 @@ export interface DigestSource {
   missingSalt?(p: JsonPointer): void;
 }
 
+/**
+ * Told about an event's leaves and member names during its digest walk (issue 14): the leak
+ * detectors (DESIGN §9) ride the walk that visits every leaf anyway, and the node digest that
+ * keys a finding's id is already there. `leafText` and `privateJwk` are called for every leaf and
+ * object and must be cheap (detect/scan.ts: one prefilter); the rest only for a hit, and only
+ * then is the pointer built. Calls come in the walk's order: at an object its JWK, its member
+ * names in JCS order, then its children.
+ */
+export interface LeafScanner {
+  /** The text to scan for a string or number leaf or member name, or undefined when it surely holds nothing. */
+  leafText(v: string | number): string | undefined;
+  /** Whether an object is a private JWK (its `d` is then reported with its node digest). */
+  privateJwk(v: JsonObject): boolean;
+  /** A leaf whose text was wanted, its pointer and node digest. */
+  leaf(text: string, p: JsonPointer, digest: Uint8Array): void;
+  /** The `d` of a private JWK: its pointer, value and node digest. */
+  jwk(p: JsonPointer, d: string, digest: Uint8Array): void;
+  /** A member name that was wanted: its index in JCS order and its object's pointer. */
+  name(name: string, index: number, p: JsonPointer): void;
+}
+
+/** The scanner of the walk under way (set by eventDigestAndDepth, cleared by every other entry point). */
+let scanner: LeafScanner | undefined;
+
 export function seedSource(crypto: CryptoProvider, seed: Uint8Array): DigestSource {
   // A private copy: saltOf writes a seed into its buffer once and then trusts the array's identity.
   const own = seed.slice();
@@ -190,10 +214,13 @@ const ZERO_SALT = new Uint8Array(SALT_BYTES);
 /** N(v, p) per DESIGN §4, as raw 32 bytes. */
 export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source: DigestSource): Uint8Array {
   const base = levelsInUse;
+  const outer = scanner;
+  scanner = undefined;
   try {
     return digestBytes(sourceWalk(crypto, v, p, source), 32);
   } finally {
     levelsInUse = base;
+    scanner = outer;
   }
 }
 
@@ -209,7 +236,12 @@ function sourceWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source
     }
     const buf = leafInput.bytes;
     for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt[i]!;
-    return leafHash(crypto, v);
+    const digest = leafHash(crypto, v);
+    if (scanner !== undefined && (typeof v === "string" || typeof v === "number")) {
+      const text = scanner.leafText(v);
+      if (text !== undefined) scanner.leaf(text, p, digestBytes(digest, 32));
+    }
+    return digest;
   }
   const d = levelsInUse++;
   if (d >= deepest) deepest = d + 1;
@@ -227,6 +259,7 @@ function sourceWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source
     body.bytes[o++] = TAG_OBJECT;
     body.bytes[o++] = 0x7b; // {
     const names = sortedNames(v);
+    if (scanner !== undefined) scanObject(crypto, scanner, v, names, p, source);
     for (let i = 0; i < names.length; i++) {
       const k = names[i]!;
       const digest = sourceWalk(crypto, v[k]!, appendPointer(p, k), source);
@@ -268,18 +301,20 @@ function sortedNames(v: { readonly [k: string]: JsonValue }): string[] {
   return names;
 }
 
-/** digest(event) = N(event, "") for a disclosed record. */
-export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array): Uint8Array {
-  return eventDigestAndDepth(crypto, event, seed).digest;
+/** digest(event) = N(event, "") for a disclosed record; `leafScanner` sees its leaves on the way. */
+export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array, leafScanner?: LeafScanner): Uint8Array {
+  return eventDigestAndDepth(crypto, event, seed, leafScanner).digest;
 }
 
 /**
  * digest(event), and the event's nestingDepth found on the way: the verifier checks both
  * (DESIGN §4: events nest at most 60 levels) without walking the event twice.
  */
-export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array): { digest: Uint8Array; depth: number } {
+export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array, leafScanner?: LeafScanner): { digest: Uint8Array; depth: number } {
   const base = levelsInUse;
   deepest = base;
+  const outer = scanner;
+  scanner = leafScanner;
   try {
     let digest: string;
     if (seed.length > PATH_ROOM) {
@@ -291,6 +326,7 @@ export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, se
     return { digest: digestBytes(digest, 32), depth: deepest - base };
   } finally {
     levelsInUse = base;
+    scanner = outer;
   }
 }
 
@@ -313,7 +349,12 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
     const salt = crypto.sha256Latin1(pathInput.head(end));
     const buf = leafInput.bytes;
     for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt.charCodeAt(i);
-    return leafHash(crypto, v);
+    const digest = leafHash(crypto, v);
+    if (scanner !== undefined && (typeof v === "string" || typeof v === "number")) {
+      const text = scanner.leafText(v);
+      if (text !== undefined) scanner.leaf(text, pathOf(seed, end), digestBytes(digest, 32));
+    }
+    return digest;
   }
   const path = pathInput.bytes;
   const d = levelsInUse++;
@@ -339,6 +380,7 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
     body.bytes[o++] = TAG_OBJECT;
     body.bytes[o++] = 0x7b; // {
     const names = sortedNames(v);
+    if (scanner !== undefined) scanObject(crypto, scanner, v, names, undefined, undefined, seed, end);
     for (let i = 0; i < names.length; i++) {
       const k = names[i]!;
       let digest: string;
@@ -390,6 +432,40 @@ function writeToken(buf: Uint8Array, o: number, k: string): number {
 /** The pointer whose bytes pathInput holds after the seed. */
 function pathOf(seed: Uint8Array, end: number): JsonPointer {
   return pathDecoder.decode(pathInput.bytes.subarray(seed.length, end)) as JsonPointer;
+}
+
+/**
+ * The scanner's look at an object, before its children: a private JWK's `d` (its node digest
+ * worked out here, two hashes, for these rare objects), then the member names. The pointer is
+ * `p`, or for seedWalk (p and source undefined) the path in pathInput's first `end` bytes after
+ * `seed`, decoded only on a hit.
+ */
+function scanObject(
+  crypto: CryptoProvider,
+  s: LeafScanner,
+  v: JsonObject,
+  names: readonly string[],
+  p: JsonPointer | undefined,
+  source: DigestSource | undefined,
+  seed?: Uint8Array,
+  end = 0,
+): void {
+  const at = (): JsonPointer => (p ??= pathOf(seed!, end));
+  if (s.privateJwk(v)) {
+    const dp = appendPointer(at(), "d");
+    if (source === undefined || source.redacted(dp) === undefined) {
+      // As the detectors key the id: the leaf's salt from the seed or the source, zero when the
+      // source lacks it (no missingSalt: the walk reports that when it gets to the leaf).
+      const salt = source === undefined ? seedSalt(crypto, seed!, dp) : (source.salt(dp) ?? ZERO_SALT);
+      const buf = leafInput.bytes;
+      for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt[i]!;
+      const d = v.d as string;
+      s.jwk(dp, d, digestBytes(leafHash(crypto, d), 32));
+    }
+  }
+  for (let i = 0; i < names.length; i++) {
+    if (s.leafText(names[i]!) !== undefined) s.name(names[i]!, i, at());
+  }
 }
 
 /**

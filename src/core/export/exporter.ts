@@ -18,13 +18,14 @@ import { makeStatement, statementBytes, type Issuer, type Statement } from "../s
 import { signDetached, type JwsSignature } from "../jws/detached.js";
 import type { PrivateKey } from "../jws/jwk.js";
 import type { EarlierRecord, EarlierRecords } from "./earlier.js";
+import { LeakCollector, type LeakFinding } from "../detect/scan.js";
 
 /**
  * `ok: false`: the event at `seq` cannot extend the earlier bundle: it differs from the earlier
  * event there, or the earlier record could not be read again (`earlierIntact()` tells which).
  * No more events may be added after that.
  */
-export type AddResult = { ok: true; record: DisclosedRecord } | { ok: false; seq: number };
+export type AddResult = { ok: true; record: DisclosedRecord; leaks: LeakFinding[] } | { ok: false; seq: number };
 
 export class Exporter {
   private readonly chain: ChainBuilder;
@@ -56,25 +57,29 @@ export class Exporter {
     return this.earlier?.length ?? 0;
   }
 
+  /** Chains one event and scans it for leaks (DESIGN §9). */
   add(event: JsonObject): AddResult {
     if (this.refused) throw new Error("Exporter.add after a refused event");
     const seq = this.chain.length;
+    // DESIGN §9: the leak detectors see every leaf in the digest walk itself (issue 14), keyed
+    // with the node digests the walk computes anyway.
+    const leaks = new LeakCollector(this.crypto, seq);
     if (seq < this.earlierLength) {
       const prior = this.pullEarlier();
-      const digest = prior && eventDigest(this.crypto, event, prior.seed);
+      const digest = prior && eventDigest(this.crypto, event, prior.seed, leaks);
       if (!prior || !digest || !bytesEqual(digest, prior.digest)) {
         this.refused = true;
         return { ok: false, seq };
       }
       this.chain.push(digest);
       this.tree.push(digest);
-      return { ok: true, record: { seq, seed: b64uEncode(prior.seed), event } };
+      return { ok: true, record: { seq, seed: b64uEncode(prior.seed), event }, leaks: leaks.findings };
     }
     const seed = this.crypto.randomBytes(SEED_BYTES);
-    const digest = eventDigest(this.crypto, event, seed);
+    const digest = eventDigest(this.crypto, event, seed, leaks);
     this.chain.push(digest);
     this.tree.push(digest);
-    return { ok: true, record: { seq, seed: b64uEncode(seed), event } };
+    return { ok: true, record: { seq, seed: b64uEncode(seed), event }, leaks: leaks.findings };
   }
 
   /**

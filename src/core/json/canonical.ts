@@ -178,6 +178,116 @@ export function writeJcsNumber(buf: Uint8Array, o: number, n: number): number {
   return o;
 }
 
+/**
+ * JCS(v) written as UTF-8 bytes into one reusable buffer (issue 14: records leave as bytes,
+ * never as strings joined into a spool string that survives every scavenge). The same bytes as
+ * utf8(canonicalize(v)), with the same refusals; test/core/json/canonical.test.ts compares them.
+ * The caller takes the bytes (`bytes.subarray(0, length)`) and calls `reset()`; a buffer that
+ * grew for one huge value goes back to its default size on the next reset.
+ */
+export class JcsByteWriter {
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(private readonly defaultSize = 64 * 1024) {
+    this.bytes = new Uint8Array(defaultSize);
+  }
+
+  /** Appends JCS(v). On a refusal (TypeError) the bytes written for v so far are dropped. */
+  value(v: JsonValue): void {
+    const start = this.length;
+    try {
+      this.write(v, 0);
+    } catch (e) {
+      this.length = start;
+      throw e;
+    }
+  }
+
+  /** Appends ASCII text (punctuation between values: `,`, `\n`, `[`). */
+  ascii(text: string): void {
+    this.room(text.length);
+    for (let i = 0; i < text.length; i++) this.bytes[this.length++] = text.charCodeAt(i);
+  }
+
+  /** Empties the buffer; one that grew beyond four times its default size is let go. */
+  reset(): void {
+    this.length = 0;
+    if (this.bytes.length > 4 * this.defaultSize) this.bytes = new Uint8Array(this.defaultSize);
+  }
+
+  private room(n: number): void {
+    const need = this.length + n;
+    if (need <= this.bytes.length) return;
+    const bigger = new Uint8Array(Math.max(need, 2 * this.bytes.length));
+    bigger.set(this.bytes.subarray(0, this.length));
+    this.bytes = bigger;
+  }
+
+  private string(s: string): void {
+    // Room for the worst case (6 bytes per unit) only for ordinary strings: a string of millions of
+    // characters is escaped by JSON.stringify and encoded once, at its real size.
+    if (s.length <= 1 << 16) {
+      this.room(jcsStringRoom(s));
+      this.length = writeJcsString(this.bytes, this.length, s);
+      return;
+    }
+    const encoded = utf8(writeString(s));
+    this.room(encoded.length);
+    this.bytes.set(encoded, this.length);
+    this.length += encoded.length;
+  }
+
+  private write(v: unknown, depth: number): void {
+    switch (typeof v) {
+      case "string":
+        this.string(v);
+        return;
+      case "number":
+        this.room(25);
+        this.length = writeJcsNumber(this.bytes, this.length, v);
+        return;
+      case "boolean":
+        this.ascii(v ? "true" : "false");
+        return;
+      case "object": {
+        if (v === null) {
+          this.ascii("null");
+          return;
+        }
+        if (depth >= MAX_DEPTH) throw new TypeError(`cannot canonicalize: nesting deeper than ${MAX_DEPTH} (or a cycle)`);
+        if (Array.isArray(v)) {
+          this.ascii("[");
+          for (let i = 0; i < v.length; i++) {
+            if (i > 0) this.ascii(",");
+            this.write(v[i], depth + 1);
+          }
+          this.ascii("]");
+          return;
+        }
+        const proto: unknown = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) {
+          throw new TypeError(`cannot canonicalize a ${describe(v)}: expected a plain object`);
+        }
+        const o = v as Record<string, unknown>;
+        const names = Object.keys(o).sort();
+        this.ascii("{");
+        for (let i = 0; i < names.length; i++) {
+          const name = names[i]!;
+          if (i > 0) this.ascii(",");
+          this.string(name);
+          this.ascii(":");
+          this.write(o[name], depth + 1);
+        }
+        this.ascii("}");
+        return;
+      }
+      default:
+        throw new TypeError(`cannot canonicalize a value of type ${typeof v}: expected a JSON value`);
+    }
+  }
+}
+
 function writeNumber(n: number): string {
   // RFC 8785 §3.2.2.3: ECMAScript Number::toString; String(-0) is already "0".
   if (n - n !== 0) throw new TypeError(`cannot canonicalize ${String(n)}: expected a finite number`);

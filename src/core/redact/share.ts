@@ -103,7 +103,11 @@ export class FindingSettler {
   add(finding: LeakFinding): void {
     if (this.ok.has(finding.id)) {
       this.matched.add(finding.id);
-      this.accepted.push(finding);
+      // The redaction block records exactly {id, detector, severity, seq, pointer, preview}
+      // (docs/redaction.md): a value's count past the cap is for display only. Accepting the
+      // finding that carries it accepts the value with the matches past the cap.
+      const { more: _more, ...recorded } = finding;
+      this.accepted.push(recorded);
       return;
     }
     this.blockingCount++;

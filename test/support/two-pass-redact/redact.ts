@@ -1,6 +1,6 @@
 /**
  * REFERENCE ONLY (issue 14): src/cli/run/redact.ts (two passes) as it was before redact became one pass (commit 983ab29),
- * kept unchanged but for its imports and issue 11's count line so test/cli/redact-one-pass.test.ts can compare the one-pass
+ * kept unchanged but for its imports, issue 11's count line and the writer's byte API so test/cli/redact-one-pass.test.ts can compare the one-pass
  * share with the two-pass one, byte for byte. Not shipped; do not use outside that test.
  */
 /**
@@ -22,7 +22,6 @@ import { BUNDLE_FORMAT, type BundleHeader, type EventRecord } from "../../../src
 import type { CryptoProvider } from "../../../src/core/crypto/provider.js";
 import type { HexDigest } from "../../../src/core/encoding/hex.js";
 import { describeLeak, scanRecord } from "../../../src/core/detect/scan.js";
-import { utf8 } from "../../../src/core/encoding/utf8.js";
 import { canonicalize } from "../../../src/core/json/canonical.js";
 import { JsonSyntaxError, parseJsonBytes } from "../../../src/core/json/parse.js";
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../../../src/core/json/value.js";
@@ -255,7 +254,7 @@ class SharePass {
         if (this.writer) {
           const jcs = this.writer.add(applied.record);
           // The digest a redactor signs is over the same JCS bytes that are written.
-          this.events?.pushCanonical(utf8(jcs));
+          this.events?.pushCanonical(jcs); // BundleFileWriter.add returns the JCS bytes now (issue 14)
         }
         const p = applied.plan;
         if (this.keepPlan && (p.action !== "redact" || p.pointers.length > 0)) this.plan.push(p);

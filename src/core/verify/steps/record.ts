@@ -4,10 +4,10 @@
  * and the redacted node digests (partial), or as given (elided).
  */
 import type { CryptoProvider } from "../../crypto/provider.js";
-import { b64uDecode } from "../../encoding/base64url.js";
+import { b64uDecode, b64uDecodeInto } from "../../encoding/base64url.js";
 import { fromHex, isHexDigest } from "../../encoding/hex.js";
 import { hasMember, isJsonObject, type JsonObject, type JsonValue } from "../../json/value.js";
-import { asPointer, isWithin, parsePointer, ROOT_POINTER, type JsonPointer } from "../../json/pointer.js";
+import { appendPointer, asPointer, parsePointer, ROOT_POINTER, type JsonPointer } from "../../json/pointer.js";
 import { eventDigestAndDepth, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth } from "../../digest/tree.js";
 import { recordFormOf, type BundleKind, type RecordForm } from "../../bundle/types.js";
 import type { Finding } from "../finding.js";
@@ -138,20 +138,34 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
     return undefined;
   }
   let ok = true;
-  const salts = new Map<string, Uint8Array>();
-  for (const p of Object.keys(saltsIn)) {
+  /*
+   * Issue 14: the walk asks for a salt per disclosed leaf and a stand-in per node, so the
+   * bookkeeping is kept off the heap where it can be: salts are checked here without keeping
+   * them, looked up in the record's own `salts` object and decoded into one reused array when the
+   * walk takes them, and counted rather than deleted from a Map (each leaf is visited once, so
+   * every salt taken is a different one; extras are then found only when the counts differ).
+   */
+  const saltKeys = Object.keys(saltsIn);
+  const saltScratch = new Uint8Array(SALT_BYTES);
+  let saltsValid = 0;
+  for (const p of saltKeys) {
     const s = saltsIn[p];
-    const salt = typeof s === "string" ? b64uDecode(s) : undefined;
     if (asPointer(p) === undefined) {
       bad("record.salt-pointer", `salt key ${JSON.stringify(p)} is not a JSON Pointer in canonical spelling`, "/salts");
       ok = false;
-    } else if (salt === undefined || salt.length !== SALT_BYTES) {
+    } else if (typeof s !== "string" || !decodeSalt(s, saltScratch)) {
       bad("record.salt", `the salt for ${JSON.stringify(p)} must be ${SALT_BYTES} bytes of strict base64url`, "/salts");
       ok = false;
-    } else salts.set(p, salt);
+    } else saltsValid++;
   }
+  /** Whether `p`, a key of saltsIn, is a valid salt (then decoded into saltScratch). */
+  const validSalt = (p: string): boolean => {
+    const s = saltsIn[p];
+    return typeof s === "string" && asPointer(p) !== undefined && decodeSalt(s, saltScratch);
+  };
+  const redactedKeys = Object.keys(redactedIn);
   const redacted = new Map<string, Uint8Array>();
-  for (const p of Object.keys(redactedIn)) {
+  for (const p of redactedKeys) {
     const d = redactedIn[p];
     const ptr = asPointer(p);
     if (ptr === undefined) {
@@ -176,36 +190,78 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
     }
     redacted.set(p, fromHex(d)!);
   }
-  const redactedPointers = [...redacted.keys()] as JsonPointer[];
-  for (const outer of redactedPointers) {
-    for (const inner of redactedPointers) {
-      if (isWithin(outer, inner)) {
-        bad("record.redacted-nested", `redacted pointers nest: ${JSON.stringify(inner)} lies inside ${JSON.stringify(outer)} (writers keep the outermost)`, "/redacted");
-        ok = false;
-      }
-    }
+  // Most nodes are at no redacted pointer, and most have a length none of them has: checking the
+  // length first spares hashing the pointer for a Map lookup.
+  const redactedLengths = new Set<number>();
+  for (const p of redacted.keys()) redactedLengths.add(p.length);
+  for (const [outer, inner] of nestedPointers([...redacted.keys()] as JsonPointer[])) {
+    bad("record.redacted-nested", `redacted pointers nest: ${JSON.stringify(inner)} lies inside ${JSON.stringify(outer)} (writers keep the outermost)`, "/redacted");
+    ok = false;
   }
-  // Each salt the walk takes is removed, so what is left afterwards is extra (a disclosed leaf is
-  // visited once, so no salt is asked for twice).
   const missing: string[] = [];
+  let taken = 0;
   const digest = nodeDigest(crypto, event, ROOT_POINTER, {
     salt: (p) => {
-      const s = salts.get(p);
-      if (s !== undefined) salts.delete(p);
-      return s;
+      // The walk asks only for pointers it made, which are canonical: the string is what to check.
+      const s = hasMember(saltsIn, p) ? saltsIn[p] : undefined;
+      if (typeof s !== "string" || !decodeSalt(s, saltScratch)) return undefined;
+      taken++;
+      return saltScratch;
     },
-    redacted: (p) => redacted.get(p),
+    redacted: redacted.size === 0 ? () => undefined : (p) => (redactedLengths.has(p.length) ? redacted.get(p) : undefined),
     missingSalt: (p) => missing.push(p),
   });
   for (const p of missing) {
     bad("record.salt-missing", `no salt for the disclosed value at ${JSON.stringify(p)}`, "/event" + p);
     ok = false;
   }
-  for (const p of salts.keys()) {
-    bad("record.salt-extra", `salt for ${JSON.stringify(p)}, which is not a disclosed value of the event`, "/salts");
-    ok = false;
+  if (taken < saltsValid) {
+    // Some valid salt was not taken: name each (the walk's leaves again, only on this error path).
+    const leaves = disclosedLeaves(event, redacted);
+    for (const p of saltKeys) {
+      if (validSalt(p) && !leaves.has(p)) {
+        bad("record.salt-extra", `salt for ${JSON.stringify(p)}, which is not a disclosed value of the event`, "/salts");
+        ok = false;
+      }
+    }
   }
   return ok ? digest : undefined;
+}
+
+/** Decodes a salt (16 bytes of strict base64url) into `out`; false when it is not one. */
+function decodeSalt(text: string, out: Uint8Array): boolean {
+  return b64uDecodeInto(text, out);
+}
+
+/** The pointers of the leaves the digest walk takes a salt for: every scalar not at a redacted pointer. */
+function disclosedLeaves(event: JsonObject, redacted: ReadonlyMap<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: JsonValue, p: JsonPointer): void => {
+    if (redacted.has(p)) return;
+    if (v === null || typeof v !== "object") out.add(p);
+    else if (Array.isArray(v)) v.forEach((c, i) => walk(c, appendPointer(p, i)));
+    else for (const k of Object.keys(v)) walk(v[k]!, appendPointer(p, k));
+  };
+  walk(event, ROOT_POINTER);
+  return out;
+}
+
+/**
+ * Every pair of redacted pointers where `inner` lies inside `outer`, in the order of `pointers`
+ * (outer first, then inner), found through each pointer's ancestors in a Set: linear in the
+ * pointers' total length, not quadratic in their number.
+ */
+function nestedPointers(pointers: readonly JsonPointer[]): [JsonPointer, JsonPointer][] {
+  const index = new Map<string, number>(pointers.map((p, i) => [p, i]));
+  const pairs: [number, number][] = [];
+  pointers.forEach((inner, i) => {
+    for (let slash = inner.indexOf("/", 1); slash > 0; slash = inner.indexOf("/", slash + 1)) {
+      const outer = index.get(inner.slice(0, slash));
+      if (outer !== undefined) pairs.push([outer, i]);
+    }
+  });
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return pairs.map(([o, i]) => [pointers[o]!, pointers[i]!]);
 }
 
 const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
