@@ -1,17 +1,21 @@
 /**
  * Reads a file (or stdin for "-") as lines of strictly decoded UTF-8, chunk by chunk, so memory
  * does not grow with the file. A line is yielded without its LF; the empty text after a final LF
- * is not yielded.
+ * is not yielded. A line longer than the limit (src/core/limits.ts) is yielded as an error, its
+ * bytes skipped rather than held: memory stays within the limit whatever the file holds.
  */
 import * as fs from "node:fs";
 import { decodeUtf8Strict } from "../core/encoding/utf8.js";
+import { MAX_LINE_BYTES } from "../core/limits.js";
 import { readError } from "./files.js";
 
-export type Line = { line: number; text: string } | { line: number; error: "invalid-utf8" | "bom" };
+export type LineError = "invalid-utf8" | "bom" | "too-long";
+
+export type Line = { line: number; text: string } | { line: number; error: LineError };
 
 const CHUNK = 1 << 20;
 
-export function* readLines(file: string, what = "input"): Generator<Line> {
+export function* readLines(file: string, what = "input", maxLineBytes = MAX_LINE_BYTES): Generator<Line> {
   let fd: number;
   try {
     fd = file === "-" ? 0 : fs.openSync(file, "r");
@@ -22,6 +26,9 @@ export function* readLines(file: string, what = "input"): Generator<Line> {
   const buf = Buffer.allocUnsafe(CHUNK);
   // Pieces of a line that spans chunks, joined once when its LF arrives (never re-copied per chunk).
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  /** The current line passed the limit: its bytes are dropped until its LF. */
+  let skipping = false;
   let lineNo = 0;
   let first = true;
   try {
@@ -40,18 +47,29 @@ export function* readLines(file: string, what = "input"): Generator<Line> {
       for (;;) {
         const nl = data.indexOf(0x0a, start);
         if (nl < 0) break;
-        let bytes: Uint8Array = data.subarray(start, nl);
-        if (pending.length > 0) {
-          bytes = Buffer.concat([...pending, bytes]);
-          pending = [];
+        if (skipping || pendingBytes + (nl - start) > maxLineBytes) {
+          yield { line: ++lineNo, error: "too-long" };
+          skipping = false;
+        } else {
+          let bytes: Uint8Array = data.subarray(start, nl);
+          if (pending.length > 0) bytes = Buffer.concat([...pending, bytes]);
+          yield decodeLine(bytes, ++lineNo, first);
         }
-        yield decodeLine(bytes, ++lineNo, first);
+        pending = [];
+        pendingBytes = 0;
         first = false;
         start = nl + 1;
       }
-      if (start < data.length) pending.push(Buffer.from(data.subarray(start)));
+      if (start < data.length && !skipping) {
+        pendingBytes += data.length - start;
+        if (pendingBytes > maxLineBytes) {
+          skipping = true;
+          pending = [];
+        } else pending.push(Buffer.from(data.subarray(start)));
+      }
     }
-    if (pending.length > 0) yield decodeLine(Buffer.concat(pending), ++lineNo, first);
+    if (skipping) yield { line: ++lineNo, error: "too-long" };
+    else if (pending.length > 0) yield decodeLine(Buffer.concat(pending), ++lineNo, first);
   } finally {
     if (file !== "-") fs.closeSync(fd);
   }
@@ -93,6 +111,7 @@ function decodeLine(bytes: Uint8Array, line: number, first: boolean): Line {
   return text === undefined ? { line, error: "invalid-utf8" } : { line, text };
 }
 
-export function lineErrorMessage(error: "invalid-utf8" | "bom"): string {
+export function lineErrorMessage(error: LineError, maxLineBytes = MAX_LINE_BYTES): string {
+  if (error === "too-long") return `is longer than ${maxLineBytes / 1048576} MiB, the limit for one line (docs/format.md "Limits"); it was skipped unread`;
   return error === "bom" ? "starts with a byte-order mark (not allowed in I-JSON)" : "is not valid UTF-8";
 }

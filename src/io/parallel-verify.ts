@@ -22,6 +22,7 @@ import type { Finding } from "../core/verify/finding.js";
 import { MAX_HEADER_LINE, readBundleFile } from "./bundle-file.js";
 import { readError } from "./files.js";
 import { lineErrorMessage, peekFirstLine } from "./lines.js";
+import { MAX_LINE_BYTES } from "../core/limits.js";
 import { LINE_FIELDS, unpackReply, type BatchReply, type BatchRequest, type LineOutcome, type WorkerInit } from "./verify-batch.js";
 
 /** `--threads`: a number of worker threads (1: none, the main thread does everything), or auto. */
@@ -125,6 +126,11 @@ export async function readJsonlBundleParallel(file: string, header: JsonObject, 
       while (waiting.length > 0 && (waiting[0]!.reply !== undefined || waiting[0]!.lines.length === 0)) foldBatch(sink, waiting.shift()!);
     };
     for (const chunk of chunksAtLf(fd, file, options.chunkBytes ?? CHUNK_BYTES)) {
+      if (chunk === LONG_LINE) {
+        waiting.push(planner.skipLongLine());
+        fold();
+        continue;
+      }
       const batch = planner.plan(chunk);
       waiting.push(batch);
       if (batch.lines.length > 0) {
@@ -189,7 +195,9 @@ class LinePlanner {
       if (line > 1) {
         const before = lines.length / LINE_FIELDS;
         if (!allValid && !isUtf8(buf.subarray(start, end))) {
-          problems.push({ before, finding: { code: "bundle.parse", effect: "invalid", message: `line ${line} ${lineErrorMessage("invalid-utf8")}`, line } });
+          problems.push({ before, finding: lineProblem(line, "invalid-utf8") });
+        } else if (end - start > MAX_LINE_BYTES) {
+          problems.push({ before, finding: lineProblem(line, "too-long") });
         } else if (mayBeBlank(buf, start, end) && isBlankLine(buf.toString("utf8", start, end))) {
           problems.push({ before, finding: blankLineProblem(line) });
         } else {
@@ -200,7 +208,20 @@ class LinePlanner {
     }
     return { id: this.batches++, lines: Int32Array.from(lines), problems };
   }
+
+  /** A line over MAX_LINE_BYTES that chunksAtLf skipped unread: a problem, as readLines makes it. */
+  skipLongLine(): Batch {
+    const line = ++this.line;
+    return { id: this.batches++, lines: new Int32Array(0), problems: [{ before: 0, finding: lineProblem(line, "too-long") }] };
+  }
 }
+
+function lineProblem(line: number, error: "invalid-utf8" | "too-long"): Finding {
+  return { code: "bundle.parse", effect: "invalid", message: `line ${line} ${lineErrorMessage(error)}`, line };
+}
+
+/** What chunksAtLf yields in place of a line over MAX_LINE_BYTES, whose bytes it skipped. */
+const LONG_LINE = Symbol("a line over the limit");
 
 /** Only a line that is empty or starts with a space, tab or CR can be blank. */
 function mayBeBlank(buf: Uint8Array, start: number, end: number): boolean {
@@ -212,12 +233,13 @@ function mayBeBlank(buf: Uint8Array, start: number, end: number): boolean {
 /**
  * The file from its start in pieces of whole lines (each piece ends with an LF, except a last
  * line without one), each in an ArrayBuffer of its own that can be handed to a worker. A line
- * longer than `chunkBytes` gets a piece as large as it needs.
+ * longer than `chunkBytes` gets a piece as large as it needs, up to MAX_LINE_BYTES: a longer one is
+ * skipped to its LF unread and yields LONG_LINE (issue 12: memory stays bounded).
  */
-function* chunksAtLf(fd: number, file: string, chunkBytes: number): Generator<Uint8Array> {
+function* chunksAtLf(fd: number, file: string, chunkBytes: number): Generator<Uint8Array | typeof LONG_LINE> {
   let carry = new Uint8Array(0);
   for (;;) {
-    const buf = new Uint8Array(Math.max(chunkBytes, carry.length * 2));
+    const buf = new Uint8Array(Math.max(chunkBytes, Math.min(carry.length * 2, MAX_LINE_BYTES + chunkBytes)));
     buf.set(carry);
     let filled = carry.length;
     let eof = false;
@@ -240,12 +262,34 @@ function* chunksAtLf(fd: number, file: string, chunkBytes: number): Generator<Ui
     }
     const lastLf = buf.lastIndexOf(0x0a, filled - 1);
     if (lastLf < 0) {
-      carry = buf.subarray(0, filled);
+      if (filled <= MAX_LINE_BYTES) {
+        carry = buf.subarray(0, filled);
+        continue;
+      }
+      const rest = skipPastLf(fd, file, buf);
+      yield LONG_LINE;
+      if (rest === undefined) return;
+      carry = rest;
       continue;
     }
     // Copied out before the piece is handed over (a transfer detaches its buffer).
     carry = buf.slice(lastLf + 1, filled);
     yield buf.subarray(0, lastLf + 1);
+  }
+}
+
+/** Reads on (into `buf`) past the next LF; returns a copy of the bytes after it, or undefined at the end. */
+function skipPastLf(fd: number, file: string, buf: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> | undefined {
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      throw readError(e, file, "bundle");
+    }
+    if (n === 0) return undefined;
+    const lf = buf.subarray(0, n).indexOf(0x0a);
+    if (lf >= 0) return buf.slice(lf + 1, n);
   }
 }
 

@@ -113,6 +113,8 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
   if (shown.length > 0) {
     printLine("  findings:");
     for (const f of shown) printLine("    " + formatFinding(c, f));
+    // Issue 12: past the cap per code, findings are counted (and in the verdict), not listed.
+    for (const [code, n] of Object.entries(r.dropped)) printLine(c.dim(`    and ${n} more ${code} finding${n === 1 ? "" : "s"}`));
   }
 }
 

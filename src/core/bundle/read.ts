@@ -6,6 +6,7 @@
  */
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { decodeUtf8Strict } from "../encoding/utf8.js";
+import { MAX_RECORD_VALUES } from "../limits.js";
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import type { Finding } from "../verify/finding.js";
 
@@ -51,7 +52,7 @@ export function blankLineProblem(line: number): Finding {
  */
 export function parseRecordLine(text: string, line: number, index: number): { record: JsonValue } | { problem: Finding } {
   try {
-    return { record: parseJson(text, { lineOffset: line - 1 }) };
+    return { record: parseJson(text, { lineOffset: line - 1, maxValues: MAX_RECORD_VALUES }) };
   } catch (e) {
     const f = parseProblem(e, line);
     f.pointer = "/events/" + index + (f.pointer ?? "");

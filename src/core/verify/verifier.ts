@@ -17,7 +17,8 @@ import type { BundleKind } from "../bundle/types.js";
 import type { JsonObject, JsonValue } from "../json/value.js";
 import type { TrustStore } from "../jws/trust.js";
 import { statementBytes, statementDigest, type Statement } from "../statement/statement.js";
-import { computeVerdict, type Finding, type Verdict } from "./finding.js";
+import { MAX_FINDINGS_PER_CODE } from "../limits.js";
+import { FindingList, type Finding, type Verdict } from "./finding.js";
 import { checkHeader } from "./steps/header.js";
 import { examineRecord, type EventSchemaOutcome, type ExaminedRecordSink, type RecordExamination, type RecordNeeds } from "./steps/examine.js";
 import { checkSignatures, type SignatureOutcome } from "./steps/signatures.js";
@@ -51,11 +52,14 @@ export interface VerificationReport {
   redactorSignatures?: SignatureOutcome[];
   validSignatures: number;
   minSignatures: number;
+  /** The first MAX_FINDINGS_PER_CODE findings of each code (src/core/limits.ts), in order found. */
   findings: Finding[];
+  /** How many findings of each code were counted past that cap (in the verdict, not listed). */
+  dropped: Record<string, number>;
 }
 
 export class Verifier implements ExaminedRecordSink {
-  private readonly findings: Finding[] = [];
+  private readonly findings = new FindingList();
   private kind: BundleKind | undefined;
   private form: "json" | "jsonl" | undefined;
   private statement: Statement | undefined;
@@ -68,8 +72,10 @@ export class Verifier implements ExaminedRecordSink {
   private sinceLink: Uint8Array | undefined;
   private readonly evidence: EvidenceCollector;
   private readonly counts = { total: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0 };
+  /** Events per unknown type, for the first types (types are data): one finding each, within the cap. */
   private unknownTypes = new Map<string, number>();
-  private schemaWarnings = 0;
+  /** Events of unknown types beyond those. */
+  private otherUnknownTypes = 0;
   private report: VerificationReport | undefined;
 
   constructor(private readonly options: VerifyOptions) {
@@ -79,7 +85,7 @@ export class Verifier implements ExaminedRecordSink {
   header(header: JsonObject, form: "json" | "jsonl"): void {
     this.form = form;
     const h = checkHeader(header, form);
-    this.findings.push(...h.findings);
+    this.findings.addAll(h.findings);
     this.kind = h.kind;
     this.statement = h.statement;
     this.signatures = h.signatures;
@@ -107,7 +113,7 @@ export class Verifier implements ExaminedRecordSink {
       if (x.jcs === undefined) throw new Error(`internal: record ${index} was examined without its JCS, which the records digest needs`);
       this.recordsDigest.pushCanonical(x.jcs);
     }
-    this.findings.push(...x.findings);
+    this.findings.addAll(x.findings);
     this.counts.total++;
     if (x.form) this.counts[x.form]++;
     this.counts.redactedFields += x.redactedCount;
@@ -124,7 +130,7 @@ export class Verifier implements ExaminedRecordSink {
   }
 
   problem(finding: Finding): void {
-    this.findings.push(finding);
+    this.findings.add(finding);
     if (finding.seq !== undefined) {
       this.counts.total++;
       this.chainBroken = true;
@@ -146,18 +152,22 @@ export class Verifier implements ExaminedRecordSink {
   // DESIGN §8: event contents that break the event schemas are warnings, not `invalid`: verify
   // proves what was signed; export is where contents are refused.
   private eventSchemaFindings(v: EventSchemaOutcome, seq: number, line: number | undefined): void {
-    if (v.unknownType !== undefined) this.unknownTypes.set(v.unknownType, (this.unknownTypes.get(v.unknownType) ?? 0) + 1);
+    const type = v.unknownType;
+    if (type !== undefined) {
+      const n = this.unknownTypes.get(type);
+      if (n !== undefined || this.unknownTypes.size < MAX_FINDINGS_PER_CODE - 1) this.unknownTypes.set(type, (n ?? 0) + 1);
+      else this.otherUnknownTypes++;
+    }
     for (const issue of v.issues) {
-      if (this.schemaWarnings++ >= 100) break;
-      this.findings.push({ code: "event.schema", effect: "warning", message: issue.message, seq, pointer: `/events/${seq}/event${issue.pointer}`, ...(line !== undefined ? { line } : {}) });
+      this.findings.add({ code: "event.schema", effect: "warning", message: issue.message, seq, pointer: `/events/${seq}/event${issue.pointer}`, ...(line !== undefined ? { line } : {}) });
     }
   }
 
   private buildReport(): VerificationReport {
     const { crypto } = this.options;
     const findings = this.findings;
-    if (this.form === undefined && !findings.some((f) => f.effect === "invalid")) {
-      findings.push({ code: "bundle.empty", effect: "invalid", message: "no bundle was read" });
+    if (this.form === undefined && !findings.has("invalid")) {
+      findings.add({ code: "bundle.empty", effect: "invalid", message: "no bundle was read" });
     }
     const st = this.statement;
     let digest: HexDigest | undefined;
@@ -166,14 +176,14 @@ export class Verifier implements ExaminedRecordSink {
     let validSignatures = 0;
     if (st) {
       digest = statementDigest(crypto, st);
-      findings.push(...this.chainFindings(st));
+      findings.addAll(this.chainFindings(st));
       if (this.signatures) {
         const s = checkSignatures(crypto, this.signatures, statementBytes(st), "imladri-statement+json", this.options.trust, "/signatures");
-        findings.push(...s.findings);
+        findings.addAll(s.findings);
         signatures = s.outcomes;
         validSignatures = s.validKids.length;
       }
-      findings.push(...this.signatureSufficiency(validSignatures, minSignatures, signatures));
+      findings.addAll(this.signatureSufficiency(validSignatures, minSignatures, signatures));
     }
     let redactorSignatures: SignatureOutcome[] | undefined;
     if (this.redaction) {
@@ -184,21 +194,25 @@ export class Verifier implements ExaminedRecordSink {
         ...(this.recordsDigest ? { eventsDigest: this.recordsDigest.digest() } : {}),
         trust: this.options.trust,
       });
-      findings.push(...r.findings);
+      findings.addAll(r.findings);
       redactorSignatures = r.signatures;
     }
     for (const [type, n] of this.unknownTypes) {
-      findings.push({ code: "event.unknown-type", effect: "info", message: `${n} event(s) of unknown type "${type}" (accepted: the runtime may be newer than this tool)` });
+      findings.add({ code: "event.unknown-type", effect: "info", message: `${n} event(s) of unknown type "${type}" (accepted: the runtime may be newer than this tool)` });
     }
-    findings.push(...this.evidence.finish());
-    findings.push(...(this.options.extraFindings ?? []));
+    if (this.otherUnknownTypes > 0) {
+      findings.add({ code: "event.unknown-type", effect: "info", message: `${this.otherUnknownTypes} more event(s) of other unknown types` });
+    }
+    findings.addAll(this.evidence.finish());
+    findings.addAll(this.options.extraFindings ?? []);
     const report: VerificationReport = {
-      verdict: computeVerdict(findings),
+      verdict: findings.verdict(),
       events: { ...this.counts },
       signatures,
       validSignatures,
       minSignatures,
-      findings,
+      findings: [...findings.findings],
+      dropped: findings.dropped(),
     };
     if (redactorSignatures) report.redactorSignatures = redactorSignatures;
     if (digest) report.identity = "sha256:" + digest;
