@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
-import { blankLineProblem, isBlankLine, jsonlHeaderOf } from "../core/bundle/read.js";
+import { blankLineProblem, isBlankLine, jsonlHeaderOf, unreadRecordProblem } from "../core/bundle/read.js";
 import type { JsonObject } from "../core/json/value.js";
 import type { ExaminedRecordSink } from "../core/verify/steps/examine.js";
 import type { Finding } from "../core/verify/finding.js";
@@ -197,7 +197,7 @@ class LinePlanner {
         if (!allValid && !isUtf8(buf.subarray(start, end))) {
           problems.push({ before, finding: lineProblem(line, "invalid-utf8") });
         } else if (end - start > MAX_LINE_BYTES) {
-          problems.push({ before, finding: lineProblem(line, "too-long") });
+          problems.push({ before, finding: unreadRecordProblem(`line ${line} ${lineErrorMessage("too-long")}`, line, this.seq++) });
         } else if (mayBeBlank(buf, start, end) && isBlankLine(buf.toString("utf8", start, end))) {
           problems.push({ before, finding: blankLineProblem(line) });
         } else {
@@ -212,11 +212,12 @@ class LinePlanner {
   /** A line over MAX_LINE_BYTES that chunksAtLf skipped unread: a problem, as readLines makes it. */
   skipLongLine(): Batch {
     const line = ++this.line;
-    return { id: this.batches++, lines: new Int32Array(0), problems: [{ before: 0, finding: lineProblem(line, "too-long") }] };
+    const finding = unreadRecordProblem(`line ${line} ${lineErrorMessage("too-long")}`, line, this.seq++);
+    return { id: this.batches++, lines: new Int32Array(0), problems: [{ before: 0, finding }] };
   }
 }
 
-function lineProblem(line: number, error: "invalid-utf8" | "too-long"): Finding {
+function lineProblem(line: number, error: "invalid-utf8"): Finding {
   return { code: "bundle.parse", effect: "invalid", message: `line ${line} ${lineErrorMessage(error)}`, line };
 }
 

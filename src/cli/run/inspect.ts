@@ -7,7 +7,7 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { printJson, printLine } from "../output.js";
 import type { CommandContext } from "../context.js";
-import { formatFinding } from "./verify.js";
+import { droppedLines, formatFinding } from "./verify.js";
 
 export async function runInspect(ctx: CommandContext, bundle: string): Promise<void> {
   const summarizer = new Summarizer();
@@ -52,4 +52,5 @@ function printSummary(ctx: CommandContext, bundle: string, s: Summary): void {
   }
   if (s.unknownTypes.length > 0) printLine(`  unknown     ${s.unknownTypes.join(", ")} ${c.dim("(types this version does not know)")}`);
   for (const p of s.problems) printLine("  " + formatFinding(c, p));
+  for (const line of droppedLines(s.problemsDropped)) printLine(c.dim("  " + line));
 }

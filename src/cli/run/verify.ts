@@ -113,9 +113,13 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
   if (shown.length > 0) {
     printLine("  findings:");
     for (const f of shown) printLine("    " + formatFinding(c, f));
-    // Issue 12: past the cap per code, findings are counted (and in the verdict), not listed.
-    for (const [code, n] of Object.entries(r.dropped)) printLine(c.dim(`    and ${n} more ${code} finding${n === 1 ? "" : "s"}`));
+    for (const line of droppedLines(r.dropped)) printLine(c.dim("    " + line));
   }
+}
+
+/** Issue 12: past the cap per code, findings are counted (and weigh in the verdict), not listed. */
+export function droppedLines(dropped: Record<string, number>): string[] {
+  return Object.entries(dropped).map(([code, n]) => `and ${n} more ${code} finding${n === 1 ? "" : "s"}`);
 }
 
 export function formatFinding(c: ChalkInstance, f: Finding): string {

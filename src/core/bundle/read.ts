@@ -86,9 +86,23 @@ export class JsonlBundleParser {
     else this.sink.record(r.record, index, line);
   }
 
+  /**
+   * A record line that was not read at all (longer than MAX_LINE_BYTES, src/core/limits.ts): it
+   * is still a record, so it takes its seq and breaks the chain there (like a line that does not
+   * parse), instead of shifting every record after it.
+   */
+  pushUnread(message: string, line: number): void {
+    this.sink.problem(unreadRecordProblem(message, line, this.index++));
+  }
+
   end(): void {
     this.sink.end();
   }
+}
+
+/** The problem of record `index` on `line`, which was not read (see pushUnread). */
+export function unreadRecordProblem(message: string, line: number, index: number): Finding {
+  return { code: "bundle.parse", effect: "invalid", message, line, seq: index, pointer: "/events/" + index };
 }
 
 /** Reads a bundle held in memory, in either form. */

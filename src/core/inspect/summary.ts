@@ -8,7 +8,7 @@ import { recordFormOf } from "../bundle/types.js";
 import { destroyCounts, eventFacts, resourceKey } from "../events/facts.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import { KNOWN_EVENT_TYPES } from "../schema/validate.js";
-import type { Finding } from "../verify/finding.js";
+import { FindingList, type Finding } from "../verify/finding.js";
 
 /** Shown wherever a share hides a value. */
 export const REDACTED = "[redacted]";
@@ -51,7 +51,10 @@ export interface Summary {
   blocked: BlockedAction[];
   resources: ResourceLine[];
   unknownTypes: string[];
+  /** The first problems of each code (MAX_FINDINGS_PER_CODE, src/core/limits.ts). */
   problems: Finding[];
+  /** How many problems of each code were counted past that cap. */
+  problemsDropped: Record<string, number>;
 }
 
 function show(v: string | undefined, redactedHere: boolean): string {
@@ -61,8 +64,9 @@ function show(v: string | undefined, redactedHere: boolean): string {
 export class Summarizer implements BundleSink {
   private s: Summary = {
     records: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0,
-    actors: [], users: 0, redactedUsers: 0, byType: {}, decisions: {}, blocked: [], resources: [], unknownTypes: [], problems: [],
+    actors: [], users: 0, redactedUsers: 0, byType: {}, decisions: {}, blocked: [], resources: [], unknownTypes: [], problems: [], problemsDropped: {},
   };
+  private problems = new FindingList();
   private actors = new Map<string, { tenant: string; agent: string; events: number }>();
   private users = new Set<string>();
   private resources = new Map<string, ResourceLine>();
@@ -134,7 +138,7 @@ export class Summarizer implements BundleSink {
   }
 
   problem(finding: Finding): void {
-    this.s.problems.push(finding);
+    this.problems.add(finding);
   }
 
   end(): void {}
@@ -146,6 +150,8 @@ export class Summarizer implements BundleSink {
       users: this.users.size,
       resources: [...this.resources.values()],
       unknownTypes: [...this.unknown].sort(),
+      problems: [...this.problems.findings],
+      problemsDropped: this.problems.dropped(),
     };
   }
 }

@@ -66,7 +66,7 @@ export function validateBundleShape(doc: JsonValue): SchemaIssue[] {
       const kind = bundleKind(doc);
       const at = appendPointer(ROOT_POINTER, "events");
       events.forEach((record, i) => {
-        issues.push(...validateRecordShape(record, { kind, at: appendPointer(at, i) }));
+        for (const issue of validateRecordShape(record, { kind, at: appendPointer(at, i) })) issues.push(issue);
       });
     }
   }
@@ -189,9 +189,13 @@ function run(
   keep: (e: SchemaError) => boolean = () => true,
 ): SchemaIssue[] {
   if (validator(data)) return [];
-  const errors = (validator.errors ?? []).filter(keep);
+  // Issue 12: an object with a million unknown members has a million errors; explaining them
+  // looks at other errors (summaries, repeats), so only the first MAX_SCHEMA_ERRORS are read.
+  const errors = (validator.errors ?? []).filter(keep).slice(0, MAX_SCHEMA_ERRORS);
   return dedupe(toIssues(errors, data, at));
 }
+
+const MAX_SCHEMA_ERRORS = 1000;
 
 function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
   const seen = new Set<string>();
