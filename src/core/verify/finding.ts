@@ -30,8 +30,12 @@ export interface Finding {
 export type Verdict = "verified" | "invalid" | "insufficient_evidence";
 
 export function computeVerdict(findings: readonly Finding[]): Verdict {
-  if (findings.some((f) => f.effect === "invalid")) return "invalid";
-  if (findings.some((f) => f.effect === "insufficient")) return "insufficient_evidence";
+  return verdictFrom((effect) => findings.some((f) => f.effect === effect));
+}
+
+function verdictFrom(has: (effect: Effect) => boolean): Verdict {
+  if (has("invalid")) return "invalid";
+  if (has("insufficient")) return "insufficient_evidence";
   return "verified";
 }
 
@@ -86,9 +90,7 @@ export class FindingList {
   }
 
   verdict(): Verdict {
-    if (this.effects.has("invalid")) return "invalid";
-    if (this.effects.has("insufficient")) return "insufficient_evidence";
-    return "verified";
+    return verdictFrom((effect) => this.effects.has(effect));
   }
 }
 
