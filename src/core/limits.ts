@@ -35,6 +35,16 @@ export const MAX_EVENT_VALUES = 500_000;
 /** Most JSON values in one event record: its event, plus a salt or a digest for each leaf. */
 export const MAX_RECORD_VALUES = 2 * MAX_EVENT_VALUES + 16;
 
+/**
+ * Most JSON values in a bundle in the one-document form: about what 400 MiB of real events hold
+ * (16 bytes a value), so it bites only for dense data such as `[0,0,...]`. Larger bundles go in
+ * JSON Lines, which is held to the limits per line instead.
+ */
+export const MAX_DOCUMENT_VALUES = 25_000_000;
+
+/** Most errors of one schema validation read (an object with a million unknown members has a million). */
+export const MAX_SCHEMA_ERRORS = 1000;
+
 /** Findings of one code shown (and held in full) by verify; the rest are only counted. */
 export const MAX_FINDINGS_PER_CODE = 100;
 

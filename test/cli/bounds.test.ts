@@ -37,6 +37,22 @@ beforeAll(() => {
   const r = imladri(["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--chain", "demo", "--out", file("demo.jsonl")]);
   expect(r.code).toBe(0);
   demo = fs.readFileSync(file("demo.jsonl"), "utf8").split("\n").filter(Boolean);
+  expect(imladri(["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--chain", "demo", "--out", file("demo.json")]).code).toBe(0);
+});
+
+describe("export refuses events over the limits", () => {
+  it("an event line over 16 MiB and an event of over 500,000 values: exit 65, nothing written", () => {
+    const event = JSON.parse(fs.readFileSync(DEMO_EVENTS, "utf8").split("\n")[0]!);
+    const big = { ...event, id: "big", args: { blob: "x".repeat(17 * MiB) } };
+    const dense = { ...event, id: "dense", args: { a: new Array(500_001).fill(0) } };
+    fs.writeFileSync(file("over-limits.jsonl"), [event, big, dense].map((e) => JSON.stringify(e)).join("\n") + "\n");
+    const r = imladriBounded(["proof", "export", "--log", file("over-limits.jsonl"), "--key-file", key.priv, "--out", file("over-limits.json")]);
+    completed(r, 256);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/:2: is longer than 16 MiB/);
+    expect(r.stderr).toMatch(/:3 \/args\/a\/\d+: not strict I-JSON: found more than 500000 JSON values/);
+    expect(fs.existsSync(file("over-limits.json"))).toBe(false);
+  });
 });
 
 describe("policy globs run in linear time", () => {
@@ -92,10 +108,12 @@ describe("verify holds memory and output within the limits", () => {
     record.event.args = { blob: "x".repeat(70 * MiB) };
     const lines = [demo[0], JSON.stringify(record), ...demo.slice(2)];
     fs.writeFileSync(file("long-line.jsonl"), lines.join("\n") + "\n");
-    for (const threads of ["1", "2"]) {
+    // The reader holds at most the limit (64 MiB) of a line before it knows to skip it; one that
+    // held the 70 MB line, its text and its value would pass these bounds (two workers cost
+    // about 50 MB each).
+    for (const [threads, bound] of [["1", 160], ["2", 260]] as const) {
       const r = imladriBounded(["proof", "verify", file("long-line.jsonl"), "--key", key.pub, "--threads", threads, "--json"]);
-      // The line is 70 MB: a reader that held it would pass this bound with workers or without.
-      completed(r, 200);
+      completed(r, bound);
       expect(r.code).toBe(1);
       const j = JSON.parse(r.stdout);
       expect(j.findings[0]).toMatchObject({ code: "bundle.parse", seq: 0, line: 2 });
@@ -116,6 +134,20 @@ describe("verify holds memory and output within the limits", () => {
     const j = JSON.parse(r.stdout);
     expect(j.findings[0]).toMatchObject({ code: "bundle.parse", seq: 0 });
     expect(j.findings[0].message).toContain("JSON values");
+  });
+
+  it("refuses such a record in a one-document bundle too, and the document's own value limit holds", () => {
+    const doc = JSON.parse(fs.readFileSync(file("demo.json"), "utf8"));
+    doc.events[0].event.args = { a: new Array(1_100_000).fill(0) };
+    fs.writeFileSync(file("many-values.json"), JSON.stringify(doc));
+    const r = imladriBounded(["proof", "verify", file("many-values.json"), "--key", key.pub, "--json"]);
+    completed(r, 256);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.findings[0]).toMatchObject({ code: "bundle.parse", seq: 0 });
+    expect(j.findings[0].message).toContain("JSON values");
+    // The records after it are still checked at their own seq.
+    expect(j.events.total).toBe(14);
   });
 
   it("lists at most 100 findings of one code for 200,000 bad lines, counts the rest, and stays invalid", () => {

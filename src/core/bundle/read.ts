@@ -6,8 +6,8 @@
  */
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { decodeUtf8Strict } from "../encoding/utf8.js";
-import { MAX_RECORD_VALUES } from "../limits.js";
-import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
+import { MAX_DOCUMENT_VALUES, MAX_RECORD_VALUES } from "../limits.js";
+import { hasMember, hasMoreValues, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import type { Finding } from "../verify/finding.js";
 
 export interface BundleSink {
@@ -29,7 +29,8 @@ export function parseProblem(e: unknown, line?: number): Finding {
 /** Returns the first line's object when it marks the JSON Lines form, else undefined. */
 export function jsonlHeaderOf(firstLine: string, line = 1): JsonObject | undefined {
   try {
-    const v = parseJson(firstLine, { lineOffset: line - 1 });
+    // A header is small; a one-document bundle on one line is not parsed whole here.
+    const v = parseJson(firstLine, { lineOffset: line - 1, maxValues: MAX_RECORD_VALUES });
     return isJsonObject(v) && !hasMember(v, "events") ? v : undefined;
   } catch {
     return undefined;
@@ -100,9 +101,9 @@ export class JsonlBundleParser {
   }
 }
 
-/** The problem of record `index` on `line`, which was not read (see pushUnread). */
-export function unreadRecordProblem(message: string, line: number, index: number): Finding {
-  return { code: "bundle.parse", effect: "invalid", message, line, seq: index, pointer: "/events/" + index };
+/** The problem of record `index` (on `line`, in JSON Lines), which was not read (see pushUnread). */
+export function unreadRecordProblem(message: string, line: number | undefined, index: number): Finding {
+  return { code: "bundle.parse", effect: "invalid", message, seq: index, pointer: "/events/" + index, ...(line !== undefined ? { line } : {}) };
 }
 
 /** Reads a bundle held in memory, in either form. */
@@ -128,7 +129,7 @@ export function readBundleText(text: string, sink: BundleSink): "json" | "jsonl"
   }
   let doc: JsonValue;
   try {
-    doc = parseJson(text);
+    doc = parseJson(text, { maxValues: MAX_DOCUMENT_VALUES });
   } catch (e) {
     sink.problem(parseProblem(e));
     sink.end();
@@ -144,7 +145,12 @@ export function readBundleText(text: string, sink: BundleSink): "json" | "jsonl"
   if (!isJsonArray(events)) {
     sink.problem({ code: "bundle.structure", effect: "invalid", message: '"events" must be an array of event records', pointer: "/events" });
   } else {
-    events.forEach((r, i) => sink.record(r, i));
+    // The limit the JSON Lines parser applies to each record line (docs/format.md "Limits"),
+    // checked before the record's digest tree is built.
+    events.forEach((r, i) => {
+      if (hasMoreValues(r, MAX_RECORD_VALUES)) sink.problem(unreadRecordProblem(`record ${i} holds more than ${MAX_RECORD_VALUES} JSON values, the limit for one record (docs/format.md "Limits")`, undefined, i));
+      else sink.record(r, i);
+    });
   }
   sink.end();
   return "json";

@@ -23,3 +23,22 @@ export function isJsonArray(v: JsonValue | undefined): v is JsonArray {
 export function hasMember(o: JsonObject, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, name);
 }
+
+/**
+ * True when `v` holds more than `limit` values (scalars, objects and arrays, itself included),
+ * counted the way the parser's `maxValues` counts; stops as soon as it knows. No recursion, so
+ * any depth is safe.
+ */
+export function hasMoreValues(v: JsonValue, limit: number): boolean {
+  let left = limit - 1;
+  const stack: JsonValue[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (typeof x !== "object" || x === null) continue;
+    const children = Array.isArray(x) ? x : Object.values(x);
+    left -= children.length;
+    if (left < 0) return true;
+    for (const c of children) if (typeof c === "object" && c !== null) stack.push(c);
+  }
+  return false;
+}

@@ -7,6 +7,7 @@
  * quoting a long value (values may be secrets: previews are cut at 40 characters).
  */
 import type { JsonPointer } from "../json/pointer.js";
+import { MAX_SCHEMA_ERRORS } from "../limits.js";
 import { appendPointer, parsePointer, ROOT_POINTER } from "../json/pointer.js";
 import type { JsonObject, JsonValue } from "../json/value.js";
 import { hasMember, isJsonArray, isJsonObject } from "../json/value.js";
@@ -194,8 +195,6 @@ function run(
   const errors = (validator.errors ?? []).filter(keep).slice(0, MAX_SCHEMA_ERRORS);
   return dedupe(toIssues(errors, data, at));
 }
-
-const MAX_SCHEMA_ERRORS = 1000;
 
 function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
   const seen = new Set<string>();
