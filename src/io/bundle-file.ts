@@ -8,15 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { JsonlBundleParser, jsonlHeaderOf, readBundleBytes, type BundleSink } from "../core/bundle/read.js";
+// The limits live in one place (src/core/limits.ts; docs/format.md "Limits").
+import { MAX_DOCUMENT_BYTES, MAX_HEADER_LINE_BYTES } from "../core/limits.js";
 import { IoError, sysCodeOf } from "./errors.js";
 import { readInputBytes, readError } from "./files.js";
 import { lineErrorMessage, peekFirstLine, readLines } from "./lines.js";
-
-/** V8 cannot hold a string much over 512 MB; well before that, the document form is refused. */
-export const MAX_DOCUMENT_BYTES = 400 * 1024 * 1024;
-
-/** The JSON Lines header line (statement, signatures, redaction block) is never this large. */
-export const MAX_HEADER_LINE = 16 * 1024 * 1024;
 
 export function readBundleFile(file: string, sink: BundleSink): "json" | "jsonl" {
   if (file === "-") return readBundleBytes(readInputBytes(file, "bundle"), sink);
@@ -28,7 +24,7 @@ export function readBundleFile(file: string, sink: BundleSink): "json" | "jsonl"
   } catch (e) {
     throw readError(e, file, "bundle");
   }
-  const first = peekFirstLine(file, MAX_HEADER_LINE);
+  const first = peekFirstLine(file, MAX_HEADER_LINE_BYTES);
   const header = first && "text" in first ? jsonlHeaderOf(first.text) : undefined;
   if (header !== undefined) {
     const parser = new JsonlBundleParser(sink);

@@ -19,10 +19,10 @@ import { blankLineProblem, isBlankLine, jsonlHeaderOf, unreadRecordProblem } fro
 import type { JsonObject } from "../core/json/value.js";
 import type { ExaminedRecordSink } from "../core/verify/steps/examine.js";
 import type { Finding } from "../core/verify/finding.js";
-import { MAX_HEADER_LINE, readBundleFile } from "./bundle-file.js";
+import { readBundleFile } from "./bundle-file.js";
 import { readError } from "./files.js";
 import { lineErrorMessage, peekFirstLine } from "./lines.js";
-import { MAX_LINE_BYTES } from "../core/limits.js";
+import { MAX_HEADER_LINE_BYTES, MAX_LINE_BYTES } from "../core/limits.js";
 import { LINE_FIELDS, unpackReply, type BatchReply, type BatchRequest, type LineOutcome, type WorkerInit } from "./verify-batch.js";
 
 /** `--threads`: a number of worker threads (1: none, the main thread does everything), or auto. */
@@ -75,7 +75,7 @@ export async function readBundleFileForVerify(file: string, sink: ExaminedRecord
     // readBundleFile reports it as it always does.
   }
   const workers = size === undefined ? 0 : workerCount(threads, size, thisMachine());
-  const first = workers > 0 ? peekFirstLine(file, MAX_HEADER_LINE) : undefined;
+  const first = workers > 0 ? peekFirstLine(file, MAX_HEADER_LINE_BYTES) : undefined;
   const header = first && "text" in first ? jsonlHeaderOf(first.text) : undefined;
   if (header === undefined) {
     readBundleFile(file, sink);
