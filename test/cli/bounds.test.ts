@@ -150,6 +150,19 @@ describe("verify holds memory and output within the limits", () => {
     expect(j.events.total).toBe(14);
   });
 
+  it("refuses a one-document record over the line limit in text before building its digest tree", () => {
+    const doc = JSON.parse(fs.readFileSync(file("demo.json"), "utf8"));
+    doc.events[0].event.args = { blob: "x".repeat(70 * MiB) };
+    fs.writeFileSync(file("big-record.json"), JSON.stringify(doc));
+    const r = imladriBounded(["proof", "verify", file("big-record.json"), "--key", key.pub, "--json"]);
+    // The document form is read whole (its bytes, its text, its values): about 6 bytes a byte.
+    completed(r, 64 + 6 * 70);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.findings[0]).toMatchObject({ code: "bundle.parse", seq: 0 });
+    expect(j.findings[0].message).toContain("64 MiB of text");
+  });
+
   it("lists at most 100 findings of one code for 200,000 bad lines, counts the rest, and stays invalid", () => {
     fs.writeFileSync(file("empties.jsonl"), demo[0] + "\n" + "{}\n".repeat(200_000));
     const text = imladriBounded(["proof", "verify", file("empties.jsonl"), "--key", key.pub]);

@@ -6,8 +6,8 @@
  */
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { decodeUtf8Strict } from "../encoding/utf8.js";
-import { MAX_DOCUMENT_VALUES, MAX_RECORD_VALUES } from "../limits.js";
-import { hasMember, hasMoreValues, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
+import { MAX_DOCUMENT_VALUES, MAX_LINE_BYTES, MAX_RECORD_VALUES } from "../limits.js";
+import { exceedsSize, hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import type { Finding } from "../verify/finding.js";
 
 export interface BundleSink {
@@ -145,10 +145,10 @@ export function readBundleText(text: string, sink: BundleSink): "json" | "jsonl"
   if (!isJsonArray(events)) {
     sink.problem({ code: "bundle.structure", effect: "invalid", message: '"events" must be an array of event records', pointer: "/events" });
   } else {
-    // The limit the JSON Lines parser applies to each record line (docs/format.md "Limits"),
-    // checked before the record's digest tree is built.
+    // The limits a JSON Lines record line is held to (docs/format.md "Limits"), checked before
+    // the record's digest tree is built: values, and text (strings and names) for the line length.
     events.forEach((r, i) => {
-      if (hasMoreValues(r, MAX_RECORD_VALUES)) sink.problem(unreadRecordProblem(`record ${i} holds more than ${MAX_RECORD_VALUES} JSON values, the limit for one record (docs/format.md "Limits")`, undefined, i));
+      if (exceedsSize(r, MAX_RECORD_VALUES, MAX_LINE_BYTES)) sink.problem(unreadRecordProblem(`record ${i} holds more than ${MAX_RECORD_VALUES} JSON values or ${MAX_LINE_BYTES / 1048576} MiB of text, the limits for one record (docs/format.md "Limits")`, undefined, i));
       else sink.record(r, i);
     });
   }
