@@ -104,7 +104,7 @@ export function loadTrust(crypto: CryptoProvider, files: readonly JobFile[], roo
   }
   const keyring = keyrings[0];
   if (keyring && !notes.some((n) => n.level === "error")) {
-    findings.push(...trustKeyring(store, replayKeyring(crypto, keyring.doc, pin === undefined ? {} : { root: pin }), keyring.file.name));
+    for (const f of trustKeyring(store, replayKeyring(crypto, keyring.doc, pin === undefined ? {} : { root: pin }), keyring.file.name)) findings.push(f);
   }
   return { store, notes, findings };
 }

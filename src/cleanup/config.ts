@@ -13,6 +13,7 @@ import { isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../c
 import { validateConfig as validateConfigSchema, type SchemaError } from "../core/schema/generated/validators.js";
 import { readInputBytes } from "../io/files.js";
 import { CleanupConfigError } from "./errors.js";
+import { FirstN, MAX_LISTED_PROBLEMS } from "../core/limits.js";
 
 export const DEFAULT_CONFIG_FILE = "imladri.config.json";
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -92,10 +93,11 @@ export function loadConfig(file: string): CleanupConfig {
   const result = parseConfig(value, file);
   if (!result.ok) {
     const [first, ...rest] = result.issues;
+    const more = result.issueCount - result.issues.length;
     throw new CleanupConfigError(
       file,
       `${file}: invalid configuration: ${first ? describeIssue(first) : "refused"}`,
-      rest.map(describeIssue),
+      [...rest.map(describeIssue), ...(more > 0 ? [`... and ${more} more`] : [])],
     );
   }
   return result.config;
@@ -115,17 +117,19 @@ function describeIssue(i: ConfigIssue): string {
 export function parseConfig(
   value: JsonValue,
   file: string,
-): { ok: true; config: CleanupConfig } | { ok: false; issues: ConfigIssue[] } {
-  const issues: ConfigIssue[] = [];
+): { ok: true; config: CleanupConfig } | { ok: false; issues: ConfigIssue[]; issueCount: number } {
+  // Issue 12: a config may hold a million unknown members; the first issues are kept, all counted.
+  const found = new FirstN<ConfigIssue>(MAX_LISTED_PROBLEMS);
   const providers = new Map<string, ProviderConfig>();
   const bad: Bad = (pointer, message) => {
-    issues.push({ pointer, message });
+    found.add({ pointer, message });
   };
-  bad.count = () => issues.length;
+  bad.count = () => found.count;
+  const refused = () => ({ ok: false as const, issues: [...found.items], issueCount: found.count });
 
   if (!isJsonObject(value)) {
     bad("", "the configuration must be a JSON object");
-    return { ok: false, issues };
+    return refused();
   }
   for (const k of Object.keys(value)) {
     if (k !== "cleanup" && k !== "$schema") bad(ptr(k), `unknown member ${JSON.stringify(k)} (expected "cleanup")`);
@@ -156,10 +160,10 @@ export function parseConfig(
   }
 
   // The published schema is the contract: the hand checks above must never accept more.
-  if (issues.length === 0 && !validateConfigSchema(value)) {
-    for (const e of validateConfigSchema.errors ?? []) issues.push(schemaIssue(e));
+  if (found.count === 0 && !validateConfigSchema(value)) {
+    for (const e of validateConfigSchema.errors ?? []) found.add(schemaIssue(e));
   }
-  if (issues.length > 0) return { ok: false, issues };
+  if (found.count > 0) return refused();
   return { ok: true, config: { file, providers } };
 }
 
@@ -364,13 +368,14 @@ function stringList(spec: JsonObject, key: string, at: string, bad: Bad, ok: (v:
     bad(`${at}/${key}`, `must be an array, each item ${what}`);
     return [];
   }
-  const out: string[] = [];
+  // A Set, not out.includes: a list of a million names must not take a million squared steps.
+  const out = new Set<string>();
   v.forEach((s, i) => {
     if (typeof s !== "string" || !ok(s)) bad(`${at}/${key}/${i}`, `must be ${what}`);
-    else if (out.includes(s)) bad(`${at}/${key}/${i}`, `${s} is listed twice`);
-    else out.push(s);
+    else if (out.has(s)) bad(`${at}/${key}/${i}`, `${s} is listed twice`);
+    else out.add(s);
   });
-  return out;
+  return [...out];
 }
 
 function regex(spec: JsonObject, key: string, at: string, bad: Bad, required: boolean): RegExp | undefined {

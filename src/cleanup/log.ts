@@ -14,6 +14,7 @@ import { validateEvent } from "../core/schema/validate.js";
 import { IoError } from "../io/errors.js";
 import { readInputBytes } from "../io/files.js";
 import { isLifecycleType, type LoggedEvent } from "./plan.js";
+import { FirstN, MAX_EVENT_BYTES, MAX_EVENT_VALUES, MAX_LISTED_PROBLEMS } from "../core/limits.js";
 
 export interface LogProblem {
   line: number;
@@ -23,44 +24,48 @@ export interface LogProblem {
 
 export interface EventLog {
   file: string;
+  /** The lifecycle events, in log order (the only ones the planner reads). */
   events: LoggedEvent[];
   /** Every event id in the log (appended events must not reuse one). */
   ids: Set<string>;
-  /** Schema problems of events cleanup does not read. */
+  /** The first schema problems of events cleanup does not read (issue 12: a log may be all bad). */
   warnings: LogProblem[];
+  /** How many such problems there are in all. */
+  warningCount: number;
 }
-
-/** How many bad lines are listed before the rest are only counted. */
-const MAX_LISTED = 20;
 
 /** Reads and checks a log file; throws IoError: notFound (exit 66) when missing, badData (65) when refused. */
 export function readEventLog(file: string): EventLog {
   const bytes = readInputBytes(file, "event log");
   const { events, ids, errors, warnings } = parseEventLog(bytes);
-  if (errors.length > 0) {
-    const lines = errors.slice(0, MAX_LISTED).map((p) => `${file}:${p.line}: ${p.pointer === "" ? "" : p.pointer + ": "}${p.message}`);
-    if (errors.length > MAX_LISTED) lines.push(`... and ${errors.length - MAX_LISTED} more`);
+  if (errors.count > 0) {
+    const lines = errors.items.map((p) => `${file}:${p.line}: ${p.pointer === "" ? "" : p.pointer + ": "}${p.message}`);
+    if (errors.more > 0) lines.push(`... and ${errors.more} more`);
     throw new IoError(
       "badData",
       file,
-      `${file}: refusing a bad event log (${errors.length} problem${errors.length === 1 ? "" : "s"}); nothing was changed`,
+      `${file}: refusing a bad event log (${errors.count} problem${errors.count === 1 ? "" : "s"}); nothing was changed`,
       undefined,
       lines,
     );
   }
-  return { file, events, ids, warnings };
+  return { file, events, ids, warnings: [...warnings.items], warningCount: warnings.count };
 }
 
-/** The pure part of {@link readEventLog}: splits, parses and checks the bytes of a log. */
+/**
+ * The pure part of {@link readEventLog}: splits, parses and checks the bytes of a log. Memory
+ * grows with the lifecycle events and ids only: problems are kept up to MAX_LISTED_PROBLEMS and
+ * counted past it, and the events the planner does not read are not kept.
+ */
 export function parseEventLog(bytes: Uint8Array): {
   events: LoggedEvent[];
   ids: Set<string>;
-  errors: LogProblem[];
-  warnings: LogProblem[];
+  errors: FirstN<LogProblem>;
+  warnings: FirstN<LogProblem>;
 } {
   const events: LoggedEvent[] = [];
-  const errors: LogProblem[] = [];
-  const warnings: LogProblem[] = [];
+  const errors = new FirstN<LogProblem>(MAX_LISTED_PROBLEMS);
+  const warnings = new FirstN<LogProblem>(MAX_LISTED_PROBLEMS);
   const firstLineOfId = new Map<string, number>();
 
   let start = 0;
@@ -71,35 +76,39 @@ export function parseEventLog(bytes: Uint8Array): {
     line++;
     const chunk = bytes.subarray(start, end);
     start = end + 1;
+    if (chunk.length > MAX_EVENT_BYTES) {
+      errors.add({ line, pointer: "", message: `longer than ${MAX_EVENT_BYTES / 1048576} MiB, the limit for one event (docs/spec.md "Limits")` });
+      continue;
+    }
     if (isBlank(chunk)) {
-      errors.push({ line, pointer: "", message: "blank line (one event object per line is expected)" });
+      errors.add({ line, pointer: "", message: "blank line (one event object per line is expected)" });
       continue;
     }
     let value;
     try {
-      value = parseJsonBytes(chunk, { lineOffset: line - 1 });
+      value = parseJsonBytes(chunk, { lineOffset: line - 1, maxValues: MAX_EVENT_VALUES });
     } catch (e) {
       if (!(e instanceof JsonSyntaxError)) throw e;
-      errors.push({ line, pointer: e.pointer, message: `column ${e.column}: not strict JSON: ${e.message}` });
+      errors.add({ line, pointer: e.pointer, message: `column ${e.column}: not strict JSON: ${e.message}` });
       continue;
     }
     if (!isJsonObject(value)) {
-      errors.push({ line, pointer: "", message: "an event must be a JSON object" });
+      errors.add({ line, pointer: "", message: "an event must be a JSON object" });
       continue;
     }
     const lifecycle = isLifecycleType(value.type);
     for (const issue of validateEvent(value).issues) {
-      (lifecycle ? errors : warnings).push({ line, pointer: issue.pointer, message: issue.message });
+      (lifecycle ? errors : warnings).add({ line, pointer: issue.pointer, message: issue.message });
     }
     if (typeof value.id === "string") {
       const first = firstLineOfId.get(value.id);
       if (first !== undefined) {
-        errors.push({ line, pointer: "/id", message: `duplicate event id ${JSON.stringify(value.id)} (first used on line ${first})` });
+        errors.add({ line, pointer: "/id", message: `duplicate event id ${JSON.stringify(value.id)} (first used on line ${first})` });
         continue;
       }
       firstLineOfId.set(value.id, line);
     }
-    events.push({ line, event: value });
+    if (lifecycle) events.push({ line, event: value });
   }
   return { events, ids: new Set(firstLineOfId.keys()), errors, warnings };
 }

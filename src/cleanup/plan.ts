@@ -46,7 +46,7 @@ export interface Leftover {
   createdBy: EventRef;
   /** The tenant of the creating event: appended events are written for the same tenant. */
   tenant: string;
-  /** Position of the creating event among all events: the plan acts newest first. */
+  /** Position of the creating event among the lifecycle events: the plan acts newest first. */
   order: number;
   /** A `started` with no outcome after it: the destroy was interrupted and must be resumed. */
   interrupted?: EventRef & { run: string };

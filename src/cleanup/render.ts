@@ -74,8 +74,8 @@ export function summaryCounts(out: CleanupOutcome): Record<"ok" | "absent" | "fa
 /** The closing lines of an apply run, or of a check. */
 export function renderSummary(out: CleanupOutcome, c: ChalkInstance): string[] {
   const lines: string[] = [];
-  if (out.warnings.length > 0) {
-    lines.push(c.yellow(`note: ${out.warnings.length} schema problem(s) in events cleanup does not read (proof export will refuse them)`));
+  if (out.warningCount > 0) {
+    lines.push(c.yellow(`note: ${out.warningCount} schema problem(s) in events cleanup does not read (proof export will refuse them)`));
   }
   if (out.mode === "check") {
     lines.push(out.remaining === 0 ? c.green("check passed: nothing left") : c.red(`check failed: ${out.remaining} leftover(s) (exit 3)`));
@@ -140,6 +140,7 @@ export function reportJson(out: CleanupOutcome): Record<string, unknown> {
     }),
     summary: { ...summaryCounts(out), remaining: out.remaining },
     warnings: out.warnings.map((w) => ({ line: w.line, pointer: w.pointer, message: w.message })),
+    warningsDropped: out.warningCount - out.warnings.length,
     exitCode: out.exitCode,
   };
 }

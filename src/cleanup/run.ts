@@ -102,7 +102,9 @@ export interface CleanupOutcome {
   results: RowResult[];
   /** Leftovers of the selected kinds still in the log at the end (apply), or in the plan. */
   remaining: number;
+  /** The first schema problems of events cleanup does not read; `warningCount` counts them all. */
   warnings: LogProblem[];
+  warningCount: number;
   exitCode: CleanupExit;
 }
 
@@ -166,7 +168,7 @@ export async function prepareCleanup(req: CleanupRequest): Promise<Prepared> {
 export async function runCleanup(req: CleanupRequest, hooks: CleanupHooks = {}): Promise<CleanupOutcome> {
   const prepared = await prepareCleanup(req);
   hooks.onPlan?.(prepared);
-  const base = { prepared, mode: prepared.mode, warnings: prepared.log.warnings };
+  const base = { prepared, mode: prepared.mode, warnings: prepared.log.warnings, warningCount: prepared.log.warningCount };
   if (prepared.mode !== "apply") {
     const remaining = prepared.plan.length;
     return {

@@ -18,18 +18,13 @@ import { detectBundleForm, JsonlBundleParser, readDocumentBytes, type BundleForm
 import { decodeUtf8Strict } from "../core/encoding/utf8.js";
 import type { JsonObject, JsonValue } from "../core/json/value.js";
 import type { Finding } from "../core/verify/finding.js";
+import { MAX_DOCUMENT_BYTES, MAX_HEADER_LINE_BYTES } from "../core/limits.js";
 import { IoError } from "./errors.js";
 import { readError } from "./files.js";
-import { lineErrorMessage, readChunks, splitLines, type Line } from "./lines.js";
+import { lineErrorMessage, readChunks, splitLines, type Line, type LineError } from "./lines.js";
 
-/** V8 cannot hold a string much over 512 MB; well before that, the document form is refused. */
-export const MAX_DOCUMENT_BYTES = 400 * 1024 * 1024;
-
-/**
- * The JSON Lines header line (statement, signatures, redaction block) is never this large: a
- * first line without an LF within it is taken for the one-document form.
- */
-export const MAX_HEADER_LINE = 16 * 1024 * 1024;
+// The limits live in one place (src/core/limits.ts; docs/spec.md "Limits"). A first line without
+// an LF within MAX_HEADER_LINE_BYTES is taken for the one-document form.
 
 /** A regular JSON Lines file's records, for readers that take them by byte range (worker threads). */
 export interface RecordRange {
@@ -122,11 +117,11 @@ class Source implements BundleSource {
     readonly size: number | undefined,
   ) {
     this.chunks = readChunks(fd, name, "bundle");
-    // Reads until the first LF (or EOF, or MAX_HEADER_LINE bytes without one).
+    // Reads until the first LF (or EOF, or MAX_HEADER_LINE_BYTES bytes without one).
     const head: Uint8Array[] = [];
     let total = 0;
     let lf = -1;
-    while (lf < 0 && total < MAX_HEADER_LINE) {
+    while (lf < 0 && total < MAX_HEADER_LINE_BYTES) {
       const next = this.chunks.next();
       if (next.done) break;
       const chunk = Buffer.from(next.value); // the chunks share a buffer
@@ -136,7 +131,7 @@ class Source implements BundleSource {
       total += chunk.length;
     }
     const bytes = Buffer.concat(head);
-    const firstLine = lf >= 0 ? bytes.subarray(0, lf) : total < MAX_HEADER_LINE ? bytes : undefined;
+    const firstLine = lf >= 0 ? bytes.subarray(0, lf) : total < MAX_HEADER_LINE_BYTES ? bytes : undefined;
     const detected = detectBundleForm(firstLine === undefined || startsWithBom(firstLine) ? undefined : decodeUtf8Strict(firstLine));
     this.form = detected.form;
     if (detected.form === "jsonl") {
@@ -160,7 +155,9 @@ class Source implements BundleSource {
     const parser = new JsonlBundleParser(sink);
     parser.pushHeader(this.header);
     for (const l of this.lines()) {
-      if ("error" in l) sink.problem(unreadableLine(l.line, l.error));
+      // An over-long line keeps its record's seq (issue 12), so later records are not shifted.
+      if ("error" in l && l.error === "too-long") parser.pushUnread(`line ${l.line} ${lineErrorMessage(l.error)}`, l.line);
+      else if ("error" in l) sink.problem(unreadableLine(l.line, l.error));
       else parser.pushLine(l.text, l.line);
     }
     parser.end();
@@ -241,6 +238,6 @@ function tooLarge(name: string, size: number | undefined): IoError {
 }
 
 /** A record line that is not text (the parallel reader says the same, src/io/parallel-verify.ts). */
-export function unreadableLine(line: number, error: "invalid-utf8" | "bom"): Finding {
+export function unreadableLine(line: number, error: LineError): Finding {
   return { code: "bundle.parse", effect: "invalid", message: `line ${line} ${lineErrorMessage(error)}`, line };
 }

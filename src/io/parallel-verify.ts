@@ -17,12 +17,14 @@ import * as fs from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
-import { blankLineProblem, isBlankLine } from "../core/bundle/read.js";
+import { blankLineProblem, isBlankLine, unreadRecordProblem } from "../core/bundle/read.js";
 import type { JsonObject } from "../core/json/value.js";
 import type { ExaminedRecordSink } from "../core/verify/steps/examine.js";
 import type { Finding } from "../core/verify/finding.js";
 import { openBundle, unreadableLine, type BundleSource, type RecordRange } from "./bundle-source.js";
 import { readError } from "./files.js";
+import { lineErrorMessage } from "./lines.js";
+import { MAX_LINE_BYTES } from "../core/limits.js";
 import { LINE_FIELDS, unpackReply, type BatchReply, type BatchRequest, type LineOutcome, type WorkerInit } from "./verify-batch.js";
 
 /** `--threads`: a number of worker threads (1: none, the main thread does everything), or auto. */
@@ -128,6 +130,11 @@ export async function readJsonlBundleParallel(file: string, header: JsonObject, 
       while (waiting.length > 0 && (waiting[0]!.reply !== undefined || waiting[0]!.lines.length === 0)) foldBatch(sink, waiting.shift()!);
     };
     for (const chunk of chunksAtLf(range, file, options.chunkBytes ?? CHUNK_BYTES)) {
+      if (chunk === LONG_LINE) {
+        waiting.push(planner.skipLongLine());
+        fold();
+        continue;
+      }
       const batch = planner.plan(chunk);
       waiting.push(batch);
       if (batch.lines.length > 0) {
@@ -202,7 +209,17 @@ class LinePlanner {
     }
     return { id: this.batches++, lines: Int32Array.from(lines), problems };
   }
+
+  /** A line over MAX_LINE_BYTES that chunksAtLf skipped unread: a problem, as readLines makes it. */
+  skipLongLine(): Batch {
+    const line = ++this.line;
+    const finding = unreadRecordProblem(`line ${line} ${lineErrorMessage("too-long")}`, line, this.seq++);
+    return { id: this.batches++, lines: new Int32Array(0), problems: [{ before: 0, finding }] };
+  }
 }
+
+/** What chunksAtLf yields in place of a line over MAX_LINE_BYTES, whose bytes it skipped. */
+const LONG_LINE = Symbol("a line over the limit");
 
 /** Only a line that is empty or starts with a space, tab or CR can be blank. */
 function mayBeBlank(buf: Uint8Array, start: number, end: number): boolean {
@@ -217,12 +234,12 @@ function mayBeBlank(buf: Uint8Array, start: number, end: number): boolean {
  * than `chunkBytes` gets a piece as large as it needs. Reads by position, from range.start to the
  * end of the file (a file that grew is read as the single-thread reader would read it).
  */
-function* chunksAtLf(range: RecordRange, file: string, chunkBytes: number): Generator<Uint8Array> {
+function* chunksAtLf(range: RecordRange, file: string, chunkBytes: number): Generator<Uint8Array | typeof LONG_LINE> {
   const { fd } = range;
   let position = range.start;
   let carry = new Uint8Array(0);
   for (;;) {
-    const buf = new Uint8Array(Math.max(chunkBytes, carry.length * 2));
+    const buf = new Uint8Array(Math.max(chunkBytes, Math.min(carry.length * 2, MAX_LINE_BYTES + chunkBytes)));
     buf.set(carry);
     let filled = carry.length;
     let eof = false;
@@ -246,12 +263,38 @@ function* chunksAtLf(range: RecordRange, file: string, chunkBytes: number): Gene
     }
     const lastLf = buf.lastIndexOf(0x0a, filled - 1);
     if (lastLf < 0) {
-      carry = buf.subarray(0, filled);
+      if (filled <= MAX_LINE_BYTES) {
+        carry = buf.subarray(0, filled);
+        continue;
+      }
+      const at = { position };
+      const rest = skipPastLf(fd, file, buf, at);
+      position = at.position;
+      yield LONG_LINE;
+      if (rest === undefined) return;
+      carry = rest;
       continue;
     }
     // Copied out before the piece is handed over (a transfer detaches its buffer).
     carry = buf.slice(lastLf + 1, filled);
     yield buf.subarray(0, lastLf + 1);
+  }
+}
+
+/** Reads on (into `buf`, from `from.position`, which it advances) past the next LF; returns a copy of the bytes after it, or undefined at the end. */
+function skipPastLf(fd: number, file: string, buf: Uint8Array<ArrayBuffer>, from: { position: number }): Uint8Array<ArrayBuffer> | undefined {
+  for (;;) {
+    let n: number;
+    try {
+      // By position, as chunksAtLf reads (the descriptor's own offset is not used).
+      n = fs.readSync(fd, buf, 0, buf.length, from.position);
+    } catch (e) {
+      throw readError(e, file, "bundle");
+    }
+    if (n === 0) return undefined;
+    from.position += n;
+    const lf = buf.subarray(0, n).indexOf(0x0a);
+    if (lf >= 0) return buf.slice(lf + 1, n);
   }
 }
 

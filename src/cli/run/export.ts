@@ -1,7 +1,7 @@
 /** `imladri proof export`: check every event, chain, sign and write atomically, streaming (issue 6). */
 import { printable } from "../../core/text/printable.js";
 import { randomUUID } from "node:crypto";
-import { EventLogChecker, type LogProblem } from "../../core/events/log.js";
+import { EventLogChecker, type LogLineResult, type LogProblem } from "../../core/events/log.js";
 import { Exporter, signStatement } from "../../core/export/exporter.js";
 import { BUNDLE_FORMAT, type BundleHeader } from "../../core/bundle/types.js";
 import type { BundleFormat } from "../../core/bundle/serialize.js";
@@ -10,6 +10,7 @@ import { formatTimestamp } from "../../core/time.js";
 import { assertWritable } from "../../io/files.js";
 import { BundleFileWriter } from "../../io/bundle-writer.js";
 import { lineErrorMessage, readLines } from "../../io/lines.js";
+import { MAX_EVENT_BYTES } from "../../core/limits.js";
 import { startProgress } from "../progress.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -78,17 +79,15 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   const progress = startProgress("export", ctx.json);
   let statement: Statement;
   try {
-    for (const l of readLines(opts.log, "event log")) {
+    for (const l of readLines(opts.log, "event log", MAX_EVENT_BYTES)) {
       progress.tick();
-      const found = "error" in l ? [{ line: l.line, pointer: "", message: lineErrorMessage(l.error) }] : [];
-      const r = "error" in l ? undefined : checker.check(l.text, l.line);
-      if (r) found.push(...r.problems);
-      if (found.length > 0) {
+      const r: LogLineResult = "error" in l ? { problems: [{ line: l.line, pointer: "", message: lineErrorMessage(l.error, MAX_EVENT_BYTES) }], problemCount: 1 } : checker.check(l.text, l.line);
+      if (r.problemCount > 0) {
         badLines++;
-        problemCount += found.length;
-        for (const f of found) if (problems.length < MAX_LISTED) problems.push(f);
+        problemCount += r.problemCount;
+        for (const f of r.problems) if (problems.length < MAX_LISTED) problems.push(f);
       }
-      if (!r?.event || problemCount > 0 || changedSeq !== undefined) continue;
+      if (!r.event || problemCount > 0 || changedSeq !== undefined) continue;
       const added = exporter.add(r.event);
       if (!added.ok) {
         changedSeq = added.seq;

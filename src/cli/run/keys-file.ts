@@ -19,6 +19,7 @@ import type { Finding } from "../../core/verify/finding.js";
 import { assertWritable, readError, readInputBytes, writeFileAtomic } from "../../io/files.js";
 import { acquireLock } from "../../io/lock.js";
 import { testPause } from "../../io/test-hooks.js";
+import { MAX_LISTED_PROBLEMS } from "../../core/limits.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey, SIGNING_KEY_ENV } from "../key-files.js";
@@ -49,7 +50,7 @@ export function readKeyringFile(crypto: CryptoProvider, file: string, root: Kid 
     if (!(e instanceof JsonSyntaxError)) throw e;
     // DESIGN §2: strict I-JSON; a keyring that does not parse is a malformed keyring (§8: invalid).
     const finding: Finding = { code: "keyring.json", effect: "invalid", line: e.line, pointer: e.pointer, message: `not strict JSON (${e.code}): ${e.message}` };
-    return { file, bytes, replay: { findings: [finding], keys: [], root: [], ok: false, entries: 0, pinned: root !== undefined } };
+    return { file, bytes, replay: { findings: [finding], dropped: {}, keys: [], root: [], ok: false, entries: 0, pinned: root !== undefined } };
   }
 }
 
@@ -97,11 +98,10 @@ export function loadKeyringForChange(crypto: CryptoProvider, file: string, root:
   const { replay } = loaded;
   if (!replay.ok || replay.keyring === undefined) {
     const problems = replay.findings.filter((f) => f.effect === "invalid");
-    throw new CliError(
-      ExitCode.dataError,
-      `${file}: the keyring does not verify (${problems.length} problem${problems.length === 1 ? "" : "s"}); refusing to extend it`,
-      problems.map((f) => `${f.code}${f.pointer ? ` [${f.pointer}]` : ""}${f.line !== undefined ? ` line ${f.line}` : ""}: ${f.message}`),
-    );
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((f) => `${f.code}${f.pointer ? ` [${f.pointer}]` : ""}${f.line !== undefined ? ` line ${f.line}` : ""}: ${f.message}`);
+    const more = problems.length - listed.length + Object.values(replay.dropped).reduce((a, b) => a + b, 0);
+    if (more > 0) listed.push(`... and ${more} more`);
+    throw new CliError(ExitCode.dataError, `${file}: the keyring does not verify; refusing to extend it`, listed);
   }
   return { ...loaded, keyring: replay.keyring };
 }

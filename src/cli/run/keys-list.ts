@@ -6,7 +6,7 @@
 import { printable } from "../../core/text/printable.js";
 import { escapeStrings, printJson, printLine } from "../output.js";
 import type { CommandContext } from "../context.js";
-import { formatFinding } from "./verify.js";
+import { droppedLines, formatFinding } from "./verify.js";
 import { parseRoot, readKeyringFile } from "./keys-file.js";
 import { keyLines } from "./keys-output.js";
 
@@ -20,7 +20,7 @@ export async function runKeysList(ctx: CommandContext, opts: KeysListOptions): P
   const keys = replay.keys.map((k) => k.jwk);
   const code = replay.ok ? 0 : 1;
   if (ctx.json) {
-    printJson({ keyring: opts.keyring, verifies: replay.ok, entries: replay.entries, root: replay.root, pinned: replay.pinned, keys, findings: replay.findings });
+    printJson({ keyring: opts.keyring, verifies: replay.ok, entries: replay.entries, root: replay.root, pinned: replay.pinned, keys, findings: replay.findings, dropped: replay.dropped });
     return code;
   }
   const { c } = ctx;
@@ -34,6 +34,7 @@ export async function runKeysList(ctx: CommandContext, opts: KeysListOptions): P
   if (shown.length > 0) {
     printLine("  findings:");
     for (const f of shown) printLine("    " + formatFinding(c, f));
+    for (const line of droppedLines(replay.dropped)) printLine(c.dim("    " + line));
   }
   if (!replay.ok) printLine(c.red(`  no key of this keyring is trusted until the log verifies`));
   return code;

@@ -305,7 +305,7 @@ export function loadPolicy(spec: string): Policy {
   }
   const r = readPolicy(doc);
   if (!r.policy) {
-    throw new CliError(ExitCode.dataError, `${spec}: not a redaction policy (schemas/policy.schema.json)`, listed(r.problems.map((p) => `${spec} ${p.pointer || "(root)"}: ${p.message}`)));
+    throw new CliError(ExitCode.dataError, `${spec}: not a redaction policy (schemas/policy.schema.json)`, listed(r.problems.map((p) => `${spec} ${p.pointer || "(root)"}: ${p.message}`), r.problemCount));
   }
   return r.policy;
 }

@@ -151,6 +151,7 @@ export function printReport(c: ChalkInstance, bundle: string, r: VerificationRep
   if (shown.length > 0) {
     printLine("  findings:");
     for (const f of shown) printLine("    " + formatFinding(c, f));
+    for (const line of droppedLines(r.dropped)) printLine(c.dim("    " + line));
   }
 }
 
@@ -164,6 +165,11 @@ export function partialViewText(r: VerificationReport): string {
   }
   const c = r.consistency;
   return `the signed statement alone: no events shown${c ? `; consistency proof from ${n(c.length)} events ${c.verified ? "verified" : "FAILED"}` : ""}`;
+}
+
+/** Issue 12: past the cap per code, findings are counted (and weigh in the verdict), not listed. */
+export function droppedLines(dropped: Record<string, number>): string[] {
+  return Object.entries(dropped).map(([code, n]) => `and ${n} more ${code} finding${n === 1 ? "" : "s"}`);
 }
 
 export function formatFinding(c: ChalkInstance, f: Finding): string {

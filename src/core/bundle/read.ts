@@ -9,7 +9,8 @@
  */
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { decodeUtf8Strict } from "../encoding/utf8.js";
-import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
+import { MAX_DOCUMENT_VALUES, MAX_LINE_BYTES, MAX_RECORD_VALUES } from "../limits.js";
+import { exceedsSize, hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import type { Finding } from "../verify/finding.js";
 
 /** The two forms of a bundle (DESIGN §6): one JSON document, or JSON Lines (header line, then records). */
@@ -66,7 +67,8 @@ export type FormDetection = { form: "jsonl"; header: JsonObject } | { form: "jso
 export function detectBundleForm(firstLine: string | undefined): FormDetection {
   if (firstLine === undefined) return { form: "json" };
   try {
-    const v = parseJson(firstLine);
+    // A header is small; a one-document bundle on one line is not parsed whole here.
+    const v = parseJson(firstLine, { maxValues: MAX_RECORD_VALUES });
     return isJsonObject(v) && !hasMember(v, "events") ? { form: "jsonl", header: v } : { form: "json" };
   } catch {
     return { form: "json" };
@@ -89,7 +91,7 @@ export function blankLineProblem(line: number): Finding {
  */
 export function parseRecordLine(text: string, line: number, index: number): { record: JsonValue } | { problem: Finding } {
   try {
-    return { record: parseJson(text, { lineOffset: line - 1 }) };
+    return { record: parseJson(text, { lineOffset: line - 1, maxValues: MAX_RECORD_VALUES }) };
   } catch (e) {
     const f = parseProblem(e, line);
     f.pointer = "/events/" + index + (f.pointer ?? "");
@@ -123,9 +125,23 @@ export class JsonlBundleParser {
     else this.sink.record(r.record, index, line);
   }
 
+  /**
+   * A record line that was not read at all (longer than MAX_LINE_BYTES, src/core/limits.ts): it
+   * is still a record, so it takes its seq and breaks the chain there (like a line that does not
+   * parse), instead of shifting every record after it.
+   */
+  pushUnread(message: string, line: number): void {
+    this.sink.problem(unreadRecordProblem(message, line, this.index++));
+  }
+
   end(): void {
     this.sink.end();
   }
+}
+
+/** The problem of record `index` (on `line`, in JSON Lines), which was not read (see pushUnread). */
+export function unreadRecordProblem(message: string, line: number | undefined, index: number): Finding {
+  return { code: "bundle.parse", effect: "invalid", message, seq: index, pointer: "/events/" + index, ...(line !== undefined ? { line } : {}) };
 }
 
 /** Reads a bundle held in memory, in either form. */
@@ -156,7 +172,7 @@ export function readBundleText(text: string, sink: BundleSink): BundleForm {
 export function readDocumentText(text: string, sink: BundleSink): void {
   let doc: JsonValue;
   try {
-    doc = parseJson(text);
+    doc = parseJson(text, { maxValues: MAX_DOCUMENT_VALUES });
   } catch (e) {
     if (!hasBundleShape(text)) sink.notABundle?.(parseProblem(e).message);
     sink.problem(parseProblem(e));
@@ -178,7 +194,12 @@ export function readDocumentText(text: string, sink: BundleSink): void {
   } else if (!isJsonArray(events)) {
     sink.problem({ code: "bundle.structure", effect: "invalid", message: '"events" must be an array of event records', pointer: "/events" });
   } else {
-    events.forEach((r, i) => sink.record(r, i));
+    // The limits a JSON Lines record line is held to (docs/spec.md "Limits"), checked before
+    // the record's digest tree is built: values, and text (strings and names) for the line length.
+    events.forEach((r, i) => {
+      if (exceedsSize(r, MAX_RECORD_VALUES, MAX_LINE_BYTES)) sink.problem(unreadRecordProblem(`record ${i} holds more than ${MAX_RECORD_VALUES} JSON values or ${MAX_LINE_BYTES / 1048576} MiB of text, the limits for one record (docs/spec.md "Limits")`, undefined, i));
+      else sink.record(r, i);
+    });
   }
   sink.end();
 }

@@ -1,6 +1,8 @@
 /**
  * Checking an agent runtime's event log line by line before anything is exported (DESIGN §3):
- * strict I-JSON, an object, within the depth limit, schema-valid, with a unique id.
+ * strict I-JSON, an object, within the depth and size limits (src/core/limits.ts), schema-valid,
+ * with a unique id. A line's problems are capped (MAX_LISTED_PROBLEMS and a count): a hostile
+ * line can break the schema a million times over.
  */
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { isJsonObject, type JsonObject } from "../json/value.js";
@@ -9,6 +11,7 @@ import { MAX_EVENT_DEPTH, nestingDepth } from "../digest/tree.js";
 import { survivesCanonicalForm } from "../json/canonical.js";
 import { appendPointer, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
 import type { JsonValue } from "../json/value.js";
+import { FirstN, MAX_EVENT_VALUES, MAX_LISTED_PROBLEMS } from "../limits.js";
 
 export interface LogProblem {
   line: number;
@@ -18,7 +21,10 @@ export interface LogProblem {
 
 export interface LogLineResult {
   event?: JsonObject;
+  /** The line's first MAX_LISTED_PROBLEMS problems. */
   problems: LogProblem[];
+  /** How many problems the line has in all (at least problems.length). */
+  problemCount: number;
 }
 
 /** Remembers ids across lines so a duplicate names the line that used the id first. */
@@ -26,33 +32,38 @@ export class EventLogChecker {
   private readonly ids = new Map<string, number>();
 
   check(text: string, line: number): LogLineResult {
-    if (/^[ \t\r]*$/.test(text)) return { problems: [{ line, pointer: "", message: "blank line (one event object per line is expected)" }] };
+    const one = (pointer: string, message: string): LogLineResult => ({ problems: [{ line, pointer, message }], problemCount: 1 });
+    if (/^[ \t\r]*$/.test(text)) return one("", "blank line (one event object per line is expected)");
     let v;
     try {
-      v = parseJson(text, { lineOffset: line - 1 });
+      v = parseJson(text, { lineOffset: line - 1, maxValues: MAX_EVENT_VALUES });
     } catch (e) {
-      if (e instanceof JsonSyntaxError) return { problems: [{ line, pointer: e.pointer, message: `not strict I-JSON: ${e.message}` }] };
+      if (e instanceof JsonSyntaxError) return one(e.pointer, `not strict I-JSON: ${e.message}`);
       throw e;
     }
-    if (!isJsonObject(v)) return { problems: [{ line, pointer: "", message: "an event must be a JSON object" }] };
-    const problems: LogProblem[] = [];
-    if (nestingDepth(v) > MAX_EVENT_DEPTH) problems.push({ line, pointer: "", message: `the event nests deeper than ${MAX_EVENT_DEPTH} levels` });
+    if (!isJsonObject(v)) return one("", "an event must be a JSON object");
+    const problems = new FirstN<LogProblem>(MAX_LISTED_PROBLEMS);
+    if (nestingDepth(v) > MAX_EVENT_DEPTH) problems.add({ line, pointer: "", message: `the event nests deeper than ${MAX_EVENT_DEPTH} levels` });
     for (const p of unreadableNumbers(v, ROOT_POINTER)) {
-      problems.push({ line, pointer: p, message: "this number's canonical form is an integer above 2^53-1, which no strict reader accepts: write it as a string" });
+      problems.add({ line, pointer: p, message: "this number's canonical form is an integer above 2^53-1, which no strict reader accepts: write it as a string" });
     }
-    for (const issue of validateEvent(v).issues) problems.push({ line, pointer: issue.pointer, message: issue.message });
+    for (const issue of validateEvent(v).issues) problems.add({ line, pointer: issue.pointer, message: issue.message });
     if (typeof v.id === "string") {
       const first = this.ids.get(v.id);
-      if (first !== undefined) problems.push({ line, pointer: "/id", message: `duplicate event id ${JSON.stringify(v.id)} (first used on line ${first})` });
+      if (first !== undefined) problems.add({ line, pointer: "/id", message: `duplicate event id ${JSON.stringify(v.id)} (first used on line ${first})` });
       else this.ids.set(v.id, line);
     }
-    return problems.length > 0 ? { problems } : { event: v, problems };
+    const result = { problems: [...problems.items], problemCount: problems.count };
+    return problems.count > 0 ? result : { event: v, ...result };
   }
 }
 
-function unreadableNumbers(v: JsonValue, p: JsonPointer): JsonPointer[] {
-  if (typeof v === "number") return survivesCanonicalForm(v) ? [] : [p];
-  if (v === null || typeof v !== "object") return [];
-  if (Array.isArray(v)) return v.flatMap((x, i) => unreadableNumbers(x, appendPointer(p, i)));
-  return Object.keys(v).flatMap((k) => unreadableNumbers(v[k]!, appendPointer(p, k)));
+function* unreadableNumbers(v: JsonValue, p: JsonPointer): Generator<JsonPointer> {
+  if (typeof v === "number") {
+    if (!survivesCanonicalForm(v)) yield p;
+  } else if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) yield* unreadableNumbers(v[i]!, appendPointer(p, i));
+  } else if (v !== null && typeof v === "object") {
+    for (const k of Object.keys(v)) yield* unreadableNumbers(v[k]!, appendPointer(p, k));
+  }
 }

@@ -8,7 +8,7 @@ import { recordFormOf } from "../bundle/types.js";
 import { destroyCounts, eventFacts, resourceKey } from "../events/facts.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import { KNOWN_EVENT_TYPES } from "../schema/validate.js";
-import type { Finding } from "../verify/finding.js";
+import { FindingList, type Finding } from "../verify/finding.js";
 import { countRedacted } from "../redact/hidden.js";
 
 /** Shown wherever a share hides a value. */
@@ -57,15 +57,22 @@ export interface Summary {
   blockedCount: number;
   resources: ResourceLine[];
   unknownTypes: string[];
-  /** Only the first `keep` when the Summarizer was given a cap. */
+  /**
+   * The problems kept: the first `keep` when the Summarizer was given a cap, and at most the first
+   * of each code (MAX_FINDINGS_PER_CODE, src/core/limits.ts) whatever the cap.
+   */
   problems: Finding[];
+  /** Every problem, kept or not. */
   problemCount: number;
+  /** How many problems of each code were counted past the per-code cap. */
+  problemsDropped: Record<string, number>;
 }
 
 export interface SummarizerOptions {
   /**
    * Keep at most this many blocked actions and problems, counting the rest (a person reads a
-   * screenful: ./lists.ts). Without it, everything is kept (`--json`, the page's "show all").
+   * screenful: ./lists.ts). Without it, everything is kept (`--json`, the page's "show all"),
+   * problems within the per-code cap.
    */
   keep?: number;
 }
@@ -84,12 +91,13 @@ export function excerptView(input: JsonObject): { record: JsonObject; index: num
 export class Summarizer implements BundleSink {
   private s: Summary = {
     records: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0, redactedEvents: 0,
-    actors: [], users: 0, redactedUsers: 0, byType: {}, decisions: {}, blocked: [], blockedCount: 0, resources: [], unknownTypes: [], problems: [], problemCount: 0,
+    actors: [], users: 0, redactedUsers: 0, byType: {}, decisions: {}, blocked: [], blockedCount: 0, resources: [], unknownTypes: [], problems: [], problemCount: 0, problemsDropped: {},
   };
   private readonly keep: number;
   // Keyed by data: Maps, never plain objects (a type named "constructor" is a type like any other).
   private byType = new Map<string, number>();
   private decisions = new Map<string, number>();
+  private problems = new FindingList();
   private actors = new Map<string, { tenant: string; agent: string; events: number }>();
   private users = new Set<string>();
   private resources = new Map<string, ResourceLine>();
@@ -169,7 +177,7 @@ export class Summarizer implements BundleSink {
   }
 
   problem(finding: Finding): void {
-    if (this.s.problemCount++ < this.keep) this.s.problems.push(finding);
+    if (this.s.problemCount++ < this.keep) this.problems.add(finding);
   }
 
   end(): void {}
@@ -184,6 +192,8 @@ export class Summarizer implements BundleSink {
       users: this.users.size,
       resources: [...this.resources.values()],
       unknownTypes: [...this.unknown].sort(),
+      problems: [...this.problems.findings],
+      problemsDropped: this.problems.dropped(),
     };
   }
 }

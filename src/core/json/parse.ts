@@ -21,6 +21,7 @@ export type JsonErrorCode =
   | "non-finite-number"
   | "proto-member"
   | "too-deep"
+  | "too-many-values"
   | "bom"
   | "invalid-utf8"
   | "control-character"
@@ -59,6 +60,13 @@ export interface ParseJsonOptions {
   maxDepth?: number;
   /** Added to every reported line, so a JSON Lines reader can report the file's line. Default 0. */
   lineOffset?: number;
+  /**
+   * Most values (scalars, objects, arrays, the root included) in the text; more is refused with
+   * code `too-many-values` as soon as the one past the limit starts (src/core/limits.ts). Bytes
+   * bound memory for strings, not for `[0,0,0,...]`, whose every value costs a digest-tree node.
+   * Default: no limit.
+   */
+  maxValues?: number;
 }
 
 const DEFAULT_MAX_DEPTH = 64;
@@ -84,6 +92,9 @@ let src = "";
 let pos = 0;
 let maxDepth = DEFAULT_MAX_DEPTH;
 let lineOffset = 0;
+/** Values still allowed before `too-many-values` (counted down in the container loops). */
+let valuesLeft = Infinity;
+let valuesLimit = Infinity;
 /** path[i] is the member name or index of the value being parsed at depth i+1 (pointer on error only). */
 const path: (string | number)[] = [];
 
@@ -116,10 +127,17 @@ export function parseJson(text: string, options?: ParseJsonOptions): JsonValue {
   if (!Number.isInteger(offset) || offset < 0) {
     throw new RangeError(`lineOffset must be a non-negative integer, got ${String(offset)}`);
   }
+  const limit = options?.maxValues ?? Infinity;
+  if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) {
+    throw new RangeError(`maxValues must be a positive integer, got ${String(limit)}`);
+  }
   src = text;
   pos = 0;
   maxDepth = depth;
   lineOffset = offset;
+  // The root is the first value.
+  valuesLimit = limit;
+  valuesLeft = limit - 1;
   try {
     if (text.charCodeAt(0) === 0xfeff) {
       fail("bom", "byte-order mark U+FEFF at the start of the input: expected JSON text without a BOM", 0, 0);
@@ -239,6 +257,7 @@ function parseObject(d: number): JsonObject {
     pos++;
     skipWhitespace();
     path[d] = name;
+    if (--valuesLeft < 0) tooManyValues(d, name);
     obj[name] = parseValue(d + 1);
     c = skipWhitespace();
     if (c === 0x2c) {
@@ -265,6 +284,7 @@ function parseArray(d: number): JsonValue[] {
   }
   for (let i = 0; ; i++) {
     path[d] = i;
+    if (--valuesLeft < 0) tooManyValues(d, i);
     arr.push(parseValue(d + 1));
     c = skipWhitespace();
     if (c === 0x2c) {
@@ -569,6 +589,10 @@ function tooDeep(d: number): never {
     pos,
     d,
   );
+}
+
+function tooManyValues(d: number, token: string | number): never {
+  fail("too-many-values", `found more than ${valuesLimit} JSON values: expected at most ${valuesLimit} in this input (docs/spec.md "Limits")`, pos, d, token);
 }
 
 function loneSurrogate(unit: number, at: number, d: number, isName: boolean): never {

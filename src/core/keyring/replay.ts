@@ -19,7 +19,8 @@ import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue }
 import { readSignatureEntry, verifyDetached } from "../jws/detached.js";
 import { isKid, readPublicJwk, type Kid, type PublicKey } from "../jws/jwk.js";
 import { isRfc3339Utc } from "../time.js";
-import type { Finding } from "../verify/finding.js";
+import { FindingList, type Finding } from "../verify/finding.js";
+import { MAX_LISTED_PROBLEMS } from "../limits.js";
 import { KEYRING_FORMAT, ROTATION_FORMAT, type DerivedKey, type Keyring, type Revocation, type RotationStatement } from "./types.js";
 
 /** One key as the replay derived it, with the decoded public key for signature checks. */
@@ -39,6 +40,11 @@ export interface LogReplay {
 }
 
 export interface KeyringReplay extends LogReplay {
+  /**
+   * How many findings of each code were counted past MAX_FINDINGS_PER_CODE and not listed in
+   * `findings` (issue 12: a keyring with a million bad members); `ok` weighs them all.
+   */
+  dropped: Record<string, number>;
   /** True when no finding is `invalid`: only then may the keys be trusted. */
   ok: boolean;
   /** Number of log entries. */
@@ -82,11 +88,11 @@ export function replayKeyring(crypto: CryptoProvider, doc: JsonValue, options: R
       entries = log.length;
       if (log.length === 0) findings.push(invalid("keyring.log-empty", "/log", "the log is empty: entry 0, which adds the first key, is required"));
       else replay = replayLog(crypto, log);
-      findings.push(...replay.findings);
+      for (const f of replay.findings) findings.push(f);
     }
     const keys = doc.keys;
     if (hasMember(doc, "keys") && !isJsonArray(keys)) findings.push(structure("/keys", "must be an array of keys"));
-    else if (isJsonArray(keys)) findings.push(...compareKeys(keys, replay.keys));
+    else if (isJsonArray(keys)) for (const f of compareKeys(keys, replay.keys)) findings.push(f);
   }
   if (replay.root.length > 0) {
     const roots = replay.root.join(", ");
@@ -109,8 +115,10 @@ export function replayKeyring(crypto: CryptoProvider, doc: JsonValue, options: R
       });
     }
   }
-  const ok = !findings.some((f) => f.effect === "invalid");
-  const result: KeyringReplay = { findings, keys: replay.keys, root: replay.root, ok, entries, pinned: options.root !== undefined };
+  const capped = new FindingList();
+  capped.addAll(findings);
+  const ok = !capped.has("invalid");
+  const result: KeyringReplay = { findings: [...capped.findings], dropped: capped.dropped(), keys: replay.keys, root: replay.root, ok, entries, pinned: options.root !== undefined };
   if (ok) result.keyring = doc as unknown as Keyring;
   return result;
 }
@@ -392,13 +400,16 @@ function findPrivateMembers(v: JsonValue, p: JsonPointer, out: Finding[]): void 
 
 function exactMembers(o: JsonObject, names: readonly string[], p: JsonPointer, what: string, out: Finding[]): boolean {
   let ok = true;
+  // Issue 12: an object may hold a million members; the first few are named, the rest counted.
+  let unexpected = 0;
   for (const name of Object.keys(o)) {
     if (!names.includes(name)) {
       ok = false;
       // `d` is reported by findPrivateMembers.
-      if (name !== "d") out.push(structure(appendPointer(p, name), `unexpected member "${short(name)}" in ${what} (exactly ${names.join(", ")})`));
+      if (name !== "d" && unexpected++ < MAX_LISTED_PROBLEMS) out.push(structure(appendPointer(p, name), `unexpected member "${short(name)}" in ${what} (exactly ${names.join(", ")})`));
     }
   }
+  if (unexpected > MAX_LISTED_PROBLEMS) out.push(structure(p, `${unexpected - MAX_LISTED_PROBLEMS} more unexpected members in ${what}`));
   for (const name of names) {
     if (!hasMember(o, name)) {
       ok = false;

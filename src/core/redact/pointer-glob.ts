@@ -75,12 +75,21 @@ export function matchesPrefix(pattern: readonly string[], path: readonly string[
   return true;
 }
 
-/** A name glob compiled to an anchored test. */
+/**
+ * A name glob compiled to an anchored test. Globs come from policy files, values from events:
+ * both are attacker-controlled, so the match runs in linear time without a regular expression
+ * (a backtracking `^a.*a.*a.*b$` never ends on a long value). Only `*` is special, so greedy
+ * segment matching is exact: the text is `first` + ... + `last`, and each middle segment may
+ * take its leftmost occurrence after the one before (a later occurrence never leaves more room).
+ * ```ts
+ * compileGlob("tool.*")("tool.call"); // true
+ * compileGlob("*.pdf")("a/b.pdf");    // true: `*` crosses dots and slashes
+ * ```
+ */
 export function compileGlob(glob: string): (text: string) => boolean {
   let test = compiledGlobs.get(glob);
   if (test === undefined) {
-    const re = new RegExp("^" + glob.split(WILDCARD).map(escapeRegExp).join(".*") + "$", "s");
-    test = (text) => re.test(text);
+    test = globMatcher(glob);
     if (compiledGlobs.size >= MAX_COMPILED_GLOBS) compiledGlobs.clear();
     compiledGlobs.set(glob, test);
   }
@@ -94,6 +103,23 @@ export function compileGlob(glob: string): (text: string) => boolean {
 const compiledGlobs = new Map<string, (text: string) => boolean>();
 const MAX_COMPILED_GLOBS = 1024;
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function globMatcher(glob: string): (text: string) => boolean {
+  const parts = glob.split(WILDCARD);
+  if (parts.length === 1) return (text) => text === glob;
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  // Empty middle segments (from `**`) match anywhere: drop them.
+  const middle = parts.slice(1, -1).filter((p) => p !== "");
+  const fixed = first.length + last.length;
+  return (text) => {
+    if (text.length < fixed || !text.startsWith(first) || !text.endsWith(last)) return false;
+    let at = first.length;
+    const end = text.length - last.length;
+    for (const segment of middle) {
+      const found = text.indexOf(segment, at);
+      if (found < 0 || found + segment.length > end) return false;
+      at = found + segment.length;
+    }
+    return true;
+  };
 }

@@ -15,6 +15,7 @@
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
 import { appendPointer, isWithin, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
 import { canonicalize } from "../json/canonical.js";
+import { FirstN, MAX_LISTED_PROBLEMS } from "../limits.js";
 import { compileGlob, expandPattern, matchesPrefix, patternTokens, valueAt } from "./pointer-glob.js";
 
 export const POLICY_FORMAT = "imladri.redaction-policy/v1";
@@ -57,19 +58,23 @@ const POLICY_MEMBERS = ["format", "name", "description", "rules"];
 const RULE_MEMBERS = ["description", "match", "redact", "keep", "elide"];
 const MATCH_MEMBERS = ["type", "notType", "tool", "fields", "seq"];
 
-/** Checks a parsed policy document member by member; every problem names its pointer. */
-export function readPolicy(v: JsonValue): { policy?: Policy; problems: PolicyProblem[] } {
-  const problems: PolicyProblem[] = [];
-  const bad = (pointer: string, message: string) => problems.push({ pointer, message });
-  if (!isJsonObject(v)) return { problems: [{ pointer: "", message: "a policy must be a JSON object" }] };
+/**
+ * Checks a parsed policy document member by member; every problem names its pointer. The first
+ * MAX_LISTED_PROBLEMS problems are kept and `problemCount` counts them all (issue 12: a policy
+ * may hold a million unknown members).
+ */
+export function readPolicy(v: JsonValue): { policy?: Policy; problems: PolicyProblem[]; problemCount: number } {
+  const found = new FirstN<PolicyProblem>(MAX_LISTED_PROBLEMS);
+  const bad = (pointer: string, message: string) => found.add({ pointer, message });
+  if (!isJsonObject(v)) return { problems: [{ pointer: "", message: "a policy must be a JSON object" }], problemCount: 1 };
   onlyMembers(v, POLICY_MEMBERS, "", bad);
   if (v.format !== POLICY_FORMAT) bad("/format", `must be "${POLICY_FORMAT}"`);
   if (typeof v.name !== "string" || v.name === "") bad("/name", "must be a non-empty string");
   if (hasMember(v, "description") && typeof v.description !== "string") bad("/description", "must be a string");
   if (!isJsonArray(v.rules)) bad("/rules", "must be an array of rules");
   else v.rules.forEach((r, i) => readRule(r, `/rules/${i}`, bad));
-  if (problems.length > 0) return { problems };
-  return { policy: v as unknown as Policy, problems };
+  if (found.count > 0) return { problems: [...found.items], problemCount: found.count };
+  return { policy: v as unknown as Policy, problems: [], problemCount: 0 };
 }
 
 type Bad = (pointer: string, message: string) => void;

@@ -7,6 +7,7 @@
  * quoting a long value (values may be secrets: previews are cut at 40 characters).
  */
 import type { JsonPointer } from "../json/pointer.js";
+import { MAX_SCHEMA_ERRORS } from "../limits.js";
 import { appendPointer, parsePointer, ROOT_POINTER } from "../json/pointer.js";
 import type { JsonObject, JsonValue } from "../json/value.js";
 import { hasMember, isJsonArray, isJsonObject } from "../json/value.js";
@@ -67,7 +68,7 @@ export function validateBundleShape(doc: JsonValue): SchemaIssue[] {
       const kind = bundleKind(doc);
       const at = appendPointer(ROOT_POINTER, "events");
       events.forEach((record, i) => {
-        issues.push(...validateRecordShape(record, { kind, at: appendPointer(at, i) }));
+        for (const issue of validateRecordShape(record, { kind, at: appendPointer(at, i) })) issues.push(issue);
       });
     }
   }
@@ -192,7 +193,9 @@ function run(
   keep: (e: SchemaError) => boolean = () => true,
 ): SchemaIssue[] {
   if (validator(data)) return [];
-  const errors = (validator.errors ?? []).filter(keep);
+  // Issue 12: an object with a million unknown members has a million errors; explaining them
+  // looks at other errors (summaries, repeats), so only the first MAX_SCHEMA_ERRORS are read.
+  const errors = (validator.errors ?? []).filter(keep).slice(0, MAX_SCHEMA_ERRORS);
   return dedupe(toIssues(errors, data, at));
 }
 

@@ -17,7 +17,8 @@ import type { BundleKind } from "../bundle/types.js";
 import type { JsonObject, JsonValue } from "../json/value.js";
 import type { TrustStore } from "../jws/trust.js";
 import { statementBytes, statementDigest, type Statement } from "../statement/statement.js";
-import { computeVerdict, type Finding, type Verdict } from "./finding.js";
+import { MAX_FINDINGS_PER_CODE } from "../limits.js";
+import { FindingList, type Finding, type Verdict } from "./finding.js";
 import { checkHeader } from "./steps/header.js";
 import { examineRecord, type EventSchemaOutcome, type ExaminedRecordSink, type RecordExamination, type RecordNeeds } from "./steps/examine.js";
 import { checkSignatures, type SignatureOutcome } from "./steps/signatures.js";
@@ -66,11 +67,14 @@ export interface VerificationReport {
   redactorSignatures?: SignatureOutcome[];
   validSignatures: number;
   minSignatures: number;
+  /** The first MAX_FINDINGS_PER_CODE findings of each code (src/core/limits.ts), in order found. */
   findings: Finding[];
+  /** How many findings of each code were counted past that cap (in the verdict, not listed). */
+  dropped: Record<string, number>;
 }
 
 export class Verifier implements ExaminedRecordSink {
-  private readonly findings: Finding[] = [];
+  private readonly findings = new FindingList();
   private kind: BundleKind | undefined;
   private form: "json" | "jsonl" | undefined;
   private statement: Statement | undefined;
@@ -90,8 +94,10 @@ export class Verifier implements ExaminedRecordSink {
   private lastExcerptSeq = -1;
   private readonly evidence: EvidenceCollector;
   private readonly counts = { total: 0, disclosed: 0, partial: 0, elided: 0, redactedFields: 0, redactedEvents: 0 };
+  /** Events per unknown type, for the first types (types are data): one finding each, within the cap. */
   private unknownTypes = new Map<string, number>();
-  private schemaWarnings = 0;
+  /** Events of unknown types beyond those. */
+  private otherUnknownTypes = 0;
   private report: VerificationReport | undefined;
 
   constructor(private readonly options: VerifyOptions) {
@@ -101,7 +107,7 @@ export class Verifier implements ExaminedRecordSink {
   header(header: JsonObject, form: "json" | "jsonl"): void {
     this.form = form;
     const h = checkHeader(header, form);
-    this.findings.push(...h.findings);
+    this.findings.addAll(h.findings);
     this.kind = h.kind;
     this.statement = h.statement;
     this.signatures = h.signatures;
@@ -149,13 +155,13 @@ export class Verifier implements ExaminedRecordSink {
       if (x.jcs === undefined) throw new Error(`internal: record ${index} was examined without its JCS, which the records digest needs`);
       this.recordsDigest.pushCanonical(x.jcs);
     }
-    this.findings.push(...x.findings);
+    this.findings.addAll(x.findings);
     this.counts.total++;
     if (x.form) this.counts[x.form]++;
     countRedacted(this.counts, x.redactedCount);
     if (this.kind === "excerpt") this.excerptRecord(x, index, line);
     else if (this.kind === "checkpoint") {
-      this.findings.push({ code: "checkpoint.records", effect: "invalid", message: "a checkpoint holds no event records (DESIGN §12)", pointer: "/events/" + index, ...(line !== undefined ? { line } : {}) });
+      this.findings.add({ code: "checkpoint.records", effect: "invalid", message: "a checkpoint holds no event records (DESIGN §12)", pointer: "/events/" + index, ...(line !== undefined ? { line } : {}) });
     } else if (x.digest === undefined) this.chainBroken = true;
     else if (this.chain && !this.chainBroken) {
       this.chain.push(x.digest);
@@ -182,14 +188,14 @@ export class Verifier implements ExaminedRecordSink {
     const pointer = `/events/${index}`;
     if (seq <= this.lastExcerptSeq) {
       const why = seq === this.lastExcerptSeq ? "repeats the seq before it" : `comes after seq ${this.lastExcerptSeq}`;
-      this.findings.push({ code: "excerpt.order", effect: "invalid", message: `seq ${seq} ${why}: an excerpt's records are in strictly increasing seq`, pointer: pointer + "/seq", ...at });
+      this.findings.add({ code: "excerpt.order", effect: "invalid", message: `seq ${seq} ${why}: an excerpt's records are in strictly increasing seq`, pointer: pointer + "/seq", ...at });
     } else {
       this.lastExcerptSeq = seq;
     }
     this.excerptSeqs.push(seq);
     if (!st || !hasTree(st)) return;
     if (seq >= st.length) {
-      this.findings.push({ code: "excerpt.seq-range", effect: "invalid", message: `seq ${seq} is not below the statement's length ${st.length}`, pointer: pointer + "/seq", ...at });
+      this.findings.add({ code: "excerpt.seq-range", effect: "invalid", message: `seq ${seq} is not below the statement's length ${st.length}`, pointer: pointer + "/seq", ...at });
       return;
     }
     if (x.digest === undefined || x.proof === undefined) return;
@@ -200,12 +206,12 @@ export class Verifier implements ExaminedRecordSink {
         failure.code === "root"
           ? `the event at seq ${seq} is not in the signed tree: recomputed from the record, its inclusion path (${x.proof.length} hashes) leads elsewhere (the event, its seq or a proof hash was changed)`
           : `the inclusion path of seq ${seq}: ${failure.message}`;
-      this.findings.push({ code: "excerpt.proof", effect: "invalid", message, pointer: where, ...at });
+      this.findings.add({ code: "excerpt.proof", effect: "invalid", message, pointer: where, ...at });
     }
   }
 
   problem(finding: Finding): void {
-    this.findings.push(finding);
+    this.findings.add(finding);
     if (finding.seq !== undefined) {
       this.counts.total++;
       this.chainBroken = true;
@@ -227,18 +233,22 @@ export class Verifier implements ExaminedRecordSink {
   // DESIGN §8: event contents that break the event schemas are warnings, not `invalid`: verify
   // proves what was signed; export is where contents are refused.
   private eventSchemaFindings(v: EventSchemaOutcome, seq: number, line: number | undefined): void {
-    if (v.unknownType !== undefined) this.unknownTypes.set(v.unknownType, (this.unknownTypes.get(v.unknownType) ?? 0) + 1);
+    const type = v.unknownType;
+    if (type !== undefined) {
+      const n = this.unknownTypes.get(type);
+      if (n !== undefined || this.unknownTypes.size < MAX_FINDINGS_PER_CODE - 1) this.unknownTypes.set(type, (n ?? 0) + 1);
+      else this.otherUnknownTypes++;
+    }
     for (const issue of v.issues) {
-      if (this.schemaWarnings++ >= 100) break;
-      this.findings.push({ code: "event.schema", effect: "warning", message: issue.message, seq, pointer: `/events/${seq}/event${issue.pointer}`, ...(line !== undefined ? { line } : {}) });
+      this.findings.add({ code: "event.schema", effect: "warning", message: issue.message, seq, pointer: `/events/${seq}/event${issue.pointer}`, ...(line !== undefined ? { line } : {}) });
     }
   }
 
   private buildReport(): VerificationReport {
     const { crypto } = this.options;
     const findings = this.findings;
-    if (this.form === undefined && !findings.some((f) => f.effect === "invalid")) {
-      findings.push({ code: "bundle.empty", effect: "invalid", message: "no bundle was read" });
+    if (this.form === undefined && !findings.has("invalid")) {
+      findings.add({ code: "bundle.empty", effect: "invalid", message: "no bundle was read" });
     }
     const st = this.statement;
     let digest: HexDigest | undefined;
@@ -247,22 +257,22 @@ export class Verifier implements ExaminedRecordSink {
     let validSignatures = 0;
     if (st) {
       digest = statementDigest(crypto, st);
-      if (this.holdsEveryRecord()) findings.push(...this.chainFindings(st));
+      if (this.holdsEveryRecord()) findings.addAll(this.chainFindings(st));
       else if (this.kind === "excerpt" && this.excerptSeqs.length === 0 && this.counts.total === 0) {
-        findings.push({ code: "excerpt.empty", effect: "invalid", message: "an excerpt holds at least one event record (DESIGN §12)", pointer: "/events" });
+        findings.add({ code: "excerpt.empty", effect: "invalid", message: "an excerpt holds at least one event record (DESIGN §12)", pointer: "/events" });
       }
-      if (this.kind === "checkpoint") findings.push(...this.consistencyFindings(st));
+      if (this.kind === "checkpoint") findings.addAll(this.consistencyFindings(st));
       const since = this.options.since;
       if (since && this.kind !== undefined && !(this.holdsEveryRecord() && (this.chainBroken || !this.chain))) {
-        findings.push(...checkSince(crypto, since, { statement: st, kind: this.kind, ...(this.sincePrefix ? { prefix: this.sincePrefix } : {}), ...(this.consistency ? { consistency: this.consistency } : {}) }));
+        findings.addAll(checkSince(crypto, since, { statement: st, kind: this.kind, ...(this.sincePrefix ? { prefix: this.sincePrefix } : {}), ...(this.consistency ? { consistency: this.consistency } : {}) }));
       }
       if (this.signatures) {
         const s = checkSignatures(crypto, this.signatures, statementBytes(st), "imladri-statement+json", this.options.trust, "/signatures");
-        findings.push(...s.findings);
+        findings.addAll(s.findings);
         signatures = s.outcomes;
         validSignatures = s.validKids.length;
       }
-      findings.push(...this.signatureSufficiency(validSignatures, minSignatures, signatures));
+      findings.addAll(this.signatureSufficiency(validSignatures, minSignatures, signatures));
     }
     let redactorSignatures: SignatureOutcome[] | undefined;
     if (this.redaction) {
@@ -280,25 +290,29 @@ export class Verifier implements ExaminedRecordSink {
         ...(this.recordsDigest ? { eventsDigest: this.recordsDigest.digest() } : {}),
         trust: this.options.trust,
       });
-      findings.push(...r.findings);
+      findings.addAll(r.findings);
       redactorSignatures = r.signatures;
     }
     for (const [type, n] of this.unknownTypes) {
-      findings.push({ code: "event.unknown-type", effect: "info", message: `${n} event(s) of unknown type "${type}" (accepted: the runtime may be newer than this tool)` });
+      findings.add({ code: "event.unknown-type", effect: "info", message: `${n} event(s) of unknown type "${type}" (accepted: the runtime may be newer than this tool)` });
     }
-    findings.push(...(this.holdsEveryRecord() ? this.evidence.finish() : this.absentEvidence()));
-    findings.push(...(this.options.extraFindings ?? []));
+    if (this.otherUnknownTypes > 0) {
+      findings.add({ code: "event.unknown-type", effect: "info", message: `${this.otherUnknownTypes} more event(s) of other unknown types` });
+    }
+    findings.addAll(this.holdsEveryRecord() ? this.evidence.finish() : this.absentEvidence());
+    findings.addAll(this.options.extraFindings ?? []);
     const report: VerificationReport = {
-      verdict: computeVerdict(findings),
+      verdict: findings.verdict(),
       events: { ...this.counts },
       signatures,
       validSignatures,
       minSignatures,
-      findings,
+      findings: [...findings.findings],
+      dropped: findings.dropped(),
     };
     if (redactorSignatures) report.redactorSignatures = redactorSignatures;
     if (this.kind === "excerpt") report.excerptSeqs = [...this.excerptSeqs];
-    if (this.consistency) report.consistency = { length: this.consistency.length, verified: !findings.some((f) => f.code === "checkpoint.consistency") };
+    if (this.consistency) report.consistency = { length: this.consistency.length, verified: !findings.findings.some((f) => f.code === "checkpoint.consistency") };
     if (digest) report.identity = "sha256:" + digest;
     if (this.kind) report.kind = this.kind;
     if (this.form) report.form = this.form;

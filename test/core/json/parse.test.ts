@@ -198,6 +198,17 @@ describe("parseJson refuses what DESIGN §2 forbids, naming line, column and poi
     refuse("[[[[]]]]", { code: "too-deep", line: 1, column: 4, pointer: "/0/0/0" }, { maxDepth: 3 });
   });
 
+  it("too-many-values: more values than maxValues, the root and containers included", () => {
+    // [1,2] is three values: the array and its two elements.
+    expect(parseJson("[1,2]", { maxValues: 3 })).toEqual([1, 2]);
+    refuse("[1,2]", { code: "too-many-values", line: 1, column: 4, pointer: "/1", message: /more than 2 JSON values/ }, { maxValues: 2 });
+    refuse('{"a":{"b":1,"c":2}}', { code: "too-many-values", line: 1, column: 17, pointer: "/a/c" }, { maxValues: 3 });
+    expect(parseJson('{"a":{"b":1,"c":2}}', { maxValues: 4 })).toEqual({ a: { b: 1, c: 2 } });
+    // The count starts afresh with each call.
+    expect(parseJson("[1,2]", { maxValues: 3 })).toEqual([1, 2]);
+    expect(() => parseJson("1", { maxValues: 0 })).toThrow(RangeError);
+  });
+
   it("lone-surrogate: a lone escaped low surrogate", () => {
     refuse('["\\udc00"]', { code: "lone-surrogate", line: 1, column: 3, pointer: "/0", message: /U\+DC00/ });
   });

@@ -41,7 +41,8 @@ export function readBundleFile(file: string, sink: BundleSink): "json" | "jsonl"
     parser.pushHeader(header);
     for (const l of readLines(file, "bundle")) {
       if (l.line === 1) continue;
-      if ("error" in l) sink.problem({ code: "bundle.parse", effect: "invalid", message: `line ${l.line} ${lineErrorMessage(l.error)}`, line: l.line });
+      if ("error" in l && l.error === "too-long") parser.pushUnread(`line ${l.line} ${lineErrorMessage(l.error)}`, l.line);
+      else if ("error" in l) sink.problem({ code: "bundle.parse", effect: "invalid", message: `line ${l.line} ${lineErrorMessage(l.error)}`, line: l.line });
       else parser.pushLine(l.text, l.line);
     }
     parser.end();
