@@ -1,9 +1,10 @@
 /**
- * Writing data (a bundle, a share, the verifier page) to standard output, for `--out -`
+ * Writing data (a bundle, a share, an excerpt, a checkpoint, the verifier page) to standard output, for `--out -`
  * (issue 11). The caller has checked everything first: nothing is written unless all of it can be.
  */
 import * as fs from "node:fs";
 import { IoError, sysCodeOf } from "./errors.js";
+import { writeFileAtomic, type WriteOptions } from "./files.js";
 
 /** The `--out` value that means standard output. */
 export const STDOUT_PATH = "-";
@@ -36,4 +37,13 @@ export function writeToStdout(chunks: Iterable<string | Uint8Array>): void {
       }
     }
   }
+}
+
+/**
+ * Writes a finished output (a page, an excerpt, a checkpoint) where `--out` says: standard output
+ * for "-", else atomically to the file (DESIGN §11). One way for every command that writes whole.
+ */
+export function writeOutput(out: string, chunks: Iterable<string | Uint8Array>, options: WriteOptions): void {
+  if (isStdout(out)) writeToStdout(chunks);
+  else writeFileAtomic(out, chunks, options);
 }

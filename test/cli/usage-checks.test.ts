@@ -87,6 +87,29 @@ describe("--out - (bug 6)", () => {
     expect(JSON.parse(lines[0]!).format).toBe("imladri.proof/v2");
   });
 
+  it("excerpt and checkpoint --out - write to stdout, the report to stderr; both verify", () => {
+    const full = path.join(dir, "for-excerpt.json");
+    expect(imladri(["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--out", full, "--force"]).code).toBe(0);
+    const e = imladri(["proof", "excerpt", full, "--seq", "2", "--seq", "5", "--out", "-"], { cwd: dir });
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toMatch(/wrote excerpt to stdout/);
+    expect(fs.existsSync(path.join(dir, "-"))).toBe(false);
+    const excerpt = path.join(dir, "piped-excerpt.json");
+    fs.writeFileSync(excerpt, e.stdout);
+    const ve = imladri(["--json", "proof", "verify", excerpt, "--key", key.pub]);
+    expect(ve.code, ve.stdout).toBe(0);
+    expect(JSON.parse(ve.stdout)).toMatchObject({ kind: "excerpt", excerptSeqs: [2, 5] });
+
+    const c = imladri(["--json", "proof", "checkpoint", full, "--out", "-"], { cwd: dir });
+    expect(c.code, c.stderr).toBe(0);
+    expect(JSON.parse(c.stderr).out).toBe("-");
+    const checkpoint = path.join(dir, "piped-checkpoint.json");
+    fs.writeFileSync(checkpoint, c.stdout);
+    const vc = imladri(["--json", "proof", "verify", checkpoint, "--key", key.pub]);
+    expect(vc.code, vc.stdout).toBe(0);
+    expect(JSON.parse(vc.stdout).kind).toBe("checkpoint");
+  });
+
   it("verifier-page --out - writes the page to stdout", () => {
     const r = imladri(["verifier-page", "--out", "-"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);

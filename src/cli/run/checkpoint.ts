@@ -16,11 +16,13 @@ import { hasTree, proofIdentity, readStatement, type Statement } from "../../cor
 import { ProofPass } from "../../core/tree/proof-pass.js";
 import { checkSince } from "../../core/verify/steps/since.js";
 import { Verifier } from "../../core/verify/verifier.js";
-import { writeFileAtomic, assertWritable } from "../../io/files.js";
+import { assertWritable } from "../../io/files.js";
+import { writeOutput } from "../../io/stdout.js";
+import { printable } from "../../core/text/printable.js";
 import { checkConsistentBundle } from "../bundle-input.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
-import { printJson, printLine } from "../output.js";
+import { outputToStdout, printJson, printLine } from "../output.js";
 import { startProgress } from "../progress.js";
 import { warn, type CommandContext } from "../context.js";
 
@@ -32,7 +34,9 @@ export interface CheckpointOptions {
 
 export async function runCheckpoint(ctx: CommandContext, bundle: string, opts: CheckpointOptions): Promise<number> {
   const { crypto } = ctx;
-  assertWritable(opts.out, { force: opts.force, what: "checkpoint" });
+  // `--out -` (issue 11): the checkpoint goes to stdout, the report to stderr.
+  const toStdout = outputToStdout(opts.out);
+  if (!toStdout) assertWritable(opts.out, { force: opts.force, what: "checkpoint" });
   // The anchor is the user's own earlier copy: it must be well formed and consistent (exit 65).
   const anchor: Statement | undefined = opts.since === undefined ? undefined : checkConsistentBundle(crypto, opts.since, "--since bundle").statement;
 
@@ -77,17 +81,17 @@ export async function runCheckpoint(ctx: CommandContext, bundle: string, opts: C
   }
   const text = canonicalize(out as unknown as JsonObject) + "\n";
   selfCheck(ctx, text, anchor);
-  writeFileAtomic(opts.out, [text], { force: opts.force, what: "checkpoint" });
+  writeOutput(opts.out, [text], { force: opts.force, what: "checkpoint" });
 
   const identity = proofIdentity(crypto, statement);
   if (ctx.json) {
     printJson({ out: opts.out, identity, chain: statement.chain, length: statement.length, tree: statement.tree, bytes: Buffer.byteLength(text), consistency: out.consistency ? { length: out.consistency.length, hashes: out.consistency.proof.length } : null });
     return ExitCode.ok;
   }
-  printLine(`${ctx.c.green("wrote checkpoint")} ${opts.out} (${Buffer.byteLength(text).toLocaleString("en-US")} bytes)`);
+  printLine(`${ctx.c.green("wrote checkpoint")} ${toStdout ? "to stdout" : printable(opts.out)} (${Buffer.byteLength(text).toLocaleString("en-US")} bytes)`);
   printLine(`  identity  ${identity} (the source's: its signatures still apply)`);
-  printLine(`  chain     ${statement.chain}, ${statement.length.toLocaleString("en-US")} events, tree ${statement.tree}`);
-  if (out.consistency) printLine(`  proves    it extends the ${out.consistency.length.toLocaleString("en-US")} events of ${opts.since} (${out.consistency.proof.length} hashes)`);
+  printLine(`  chain     ${printable(statement.chain)}, ${statement.length.toLocaleString("en-US")} events, tree ${statement.tree}`);
+  if (out.consistency) printLine(`  proves    it extends the ${out.consistency.length.toLocaleString("en-US")} events of ${printable(opts.since ?? "")} (${out.consistency.proof.length} hashes)`);
   return ExitCode.ok;
 }
 

@@ -32,13 +32,15 @@ import { ProofPass } from "../../core/tree/proof-pass.js";
 import { formatTimestamp } from "../../core/time.js";
 import { Verifier } from "../../core/verify/verifier.js";
 import { openBundle } from "../../io/bundle-source.js";
-import { assertWritable, writeFileAtomic } from "../../io/files.js";
+import { assertWritable } from "../../io/files.js";
+import { isStdout, writeOutput } from "../../io/stdout.js";
+import { printable } from "../../core/text/printable.js";
 import { BundleRecognizer, ConsistencyCheck } from "../bundle-input.js";
 import { warn, type CommandContext } from "../context.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
-import { printJson, printLine } from "../output.js";
+import { outputToStdout, printJson, printLine } from "../output.js";
 import { startProgress } from "../progress.js";
 import { listed, loadPolicy, previouslyAccepted } from "./redact.js";
 
@@ -100,7 +102,9 @@ function chosen(sel: Selection, seq: number, record: JsonValue): boolean {
 export async function runExcerpt(ctx: CommandContext, bundle: string, opts: ExcerptOptions): Promise<number> {
   const { crypto } = ctx;
   const format: BundleFormat = opts.format ?? (opts.out.endsWith(".jsonl") ? "jsonl" : "json");
-  assertWritable(opts.out, { force: opts.force, what: "excerpt" });
+  // `--out -` (issue 11): the excerpt goes to stdout, the report to stderr.
+  const toStdout = outputToStdout(opts.out);
+  if (!toStdout) assertWritable(opts.out, { force: opts.force, what: "excerpt" });
   const selection = parseSelection(opts);
   let policy = loadPolicy(opts.policy ?? "auditor");
   try {
@@ -259,7 +263,7 @@ function excerptFile(
   };
   const text = [...serializeBundle(header, records as unknown as EventRecord[], format)].join("");
   selfCheck(ctx, text, statement);
-  writeFileAtomic(opts.out, [text], { force: opts.force, what: "excerpt" });
+  writeOutput(opts.out, [text], { force: opts.force, what: "excerpt" });
 
   const shown = records.map((r) => r.seq);
   const n = (x: number) => x.toLocaleString("en-US");
@@ -269,7 +273,7 @@ function excerptFile(
     return ExitCode.ok;
   }
   const { c } = ctx;
-  printLine(`${c.green("wrote excerpt")} ${opts.out} (${format}, ${n(Buffer.byteLength(text))} bytes) with policy ${policy.name}`);
+  printLine(`${c.green("wrote excerpt")} ${isStdout(opts.out) ? "to stdout" : printable(opts.out)} (${format}, ${n(Buffer.byteLength(text))} bytes) with policy ${printable(policy.name)}`);
   printLine(`  shows     ${summary}`);
   printLine(`  seqs      ${shown.slice(0, 20).join(", ")}${shown.length > 20 ? `, … (${n(shown.length - 20)} more)` : ""}`);
   printLine(`  identity  ${proofIdentity(crypto, statement)} (the source's: the issuer signature still applies)`);

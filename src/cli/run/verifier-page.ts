@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { outputToStdout, printJson, printLine } from "../output.js";
-import { writeToStdout } from "../../io/stdout.js";
+import { writeOutput } from "../../io/stdout.js";
 import type { CommandContext } from "../context.js";
-import { assertWritable, writeFileAtomic } from "../../io/files.js";
+import { assertWritable } from "../../io/files.js";
 import { toHex } from "../../core/encoding/hex.js";
 import { printable } from "../../core/text/printable.js";
 
@@ -27,8 +27,7 @@ export function runVerifierPage(ctx: CommandContext, opts: { out: string; force?
   } catch {
     throw new CliError(ExitCode.noInput, `the verifier page is missing from this installation (${SHIPPED_PAGE}); build it with: npm run build`);
   }
-  if (toStdout) writeToStdout([page]);
-  else writeFileAtomic(opts.out, [page], { force, what: "verifier page" });
+  writeOutput(opts.out, [page], { force, what: "verifier page" });
   const sha256 = "sha256:" + toHex(ctx.crypto.sha256(page));
   if (ctx.json) {
     printJson({ out: opts.out, bytes: page.length, sha256 });
