@@ -15,21 +15,20 @@
  */
 import { readBundleText } from "../../core/bundle/read.js";
 import { serializeBundle, type BundleFormat } from "../../core/bundle/serialize.js";
-import { BUNDLE_FORMAT_V2, type BundleHeader, type EventRecord, type ExcerptRecord } from "../../core/bundle/types.js";
-import { describeLeak, scanRecord } from "../../core/detect/scan.js";
+import { BUNDLE_FORMAT_V2, type EventRecord, type ExcerptRecord } from "../../core/bundle/types.js";
+import { scanRecord } from "../../core/detect/scan.js";
 import type { HexDigest } from "../../core/encoding/hex.js";
 import { eventFacts } from "../../core/events/facts.js";
 import type { JsonObject, JsonValue } from "../../core/json/value.js";
 import { isJsonObject } from "../../core/json/value.js";
 import type { JwsSignature } from "../../core/jws/detached.js";
 import { TrustStore } from "../../core/jws/trust.js";
-import { countRecord, emptyStats, makeRedactionBlock, recordsDigest } from "../../core/redact/block.js";
+import { countRecord, emptyStats, policyDigest, recordsDigest } from "../../core/redact/block.js";
 import { compileGlob } from "../../core/redact/pointer-glob.js";
 import { applyPolicyToRecord, extendPolicy, FindingSettler, RuleSpecError } from "../../core/redact/share.js";
 import type { Policy } from "../../core/redact/policy.js";
-import { hasTree, proofIdentity, statementDigest, type StatementV2 } from "../../core/statement/statement.js";
+import { hasTree, proofIdentity, type StatementV2 } from "../../core/statement/statement.js";
 import { ProofPass } from "../../core/tree/proof-pass.js";
-import { formatTimestamp } from "../../core/time.js";
 import { Verifier } from "../../core/verify/verifier.js";
 import { openBundle } from "../../io/bundle-source.js";
 import { assertWritable } from "../../io/files.js";
@@ -42,7 +41,7 @@ import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
 import { outputToStdout, printJson, printLine } from "../output.js";
 import { startProgress } from "../progress.js";
-import { listed, loadPolicy, previouslyAccepted } from "./redact.js";
+import { fixAdvice, listed, loadPolicy, previouslyAccepted, redactedHeader } from "./redact.js";
 
 export interface ExcerptOptions {
   seq: string[];
@@ -231,7 +230,7 @@ function excerptFile(
   if (settled.unknown.length > 0) {
     throw new CliError(ExitCode.usage, `--accept ${settled.unknown.join(", ")}: no such finding in what the excerpt would disclose (a typo, or the value is now hidden); nothing was written`);
   }
-  const howToFix = settled.blocking.map((f) => `${describeLeak(f)}  → --redact ${f.seq}:${f.pointer} or --accept ${f.id}`);
+  const howToFix = fixAdvice(settled);
   if (settled.blockingCount > 0) {
     throw new CliError(
       ExitCode.invalid,
@@ -246,21 +245,8 @@ function excerptFile(
   stats.events = statement.length;
   stats.elided = statement.length - records.length;
   const eventsDigest = key ? recordsDigest(crypto, records as unknown as EventRecord[]) : undefined;
-  const block = makeRedactionBlock(crypto, {
-    statementDigest: statementDigest(crypto, statement),
-    policy,
-    createdAt: formatTimestamp(new Date()),
-    stats,
-    accepted: settled.accepted,
-    ...(key && eventsDigest ? { signer: { key, eventsDigest } } : {}),
-  });
-  const header: BundleHeader = {
-    format: BUNDLE_FORMAT_V2,
-    kind: "excerpt",
-    statement,
-    signatures: checked.header.signatures as unknown as JwsSignature[],
-    redaction: block as unknown as JsonObject,
-  };
+  const signatures = checked.header.signatures as unknown as JwsSignature[];
+  const header = redactedHeader(crypto, "excerpt", statement, signatures, { policy, stats, accepted: settled.accepted, ...(key && eventsDigest ? { signer: { key, eventsDigest } } : {}) });
   const text = [...serializeBundle(header, records as unknown as EventRecord[], format)].join("");
   selfCheck(ctx, text, statement);
   writeOutput(opts.out, [text], { force: opts.force, what: "excerpt" });
@@ -269,7 +255,7 @@ function excerptFile(
   const n = (x: number) => x.toLocaleString("en-US");
   const summary = `${n(records.length)} of ${n(statement.length)} events shown; the rest are not in this file`;
   if (ctx.json) {
-    printJson({ bundle, out: opts.out, format, identity: proofIdentity(crypto, statement), length: statement.length, seqs: shown, bytes: Buffer.byteLength(text), policy: { name: policy.name, digest: block.policyDigest }, stats, accepted: settled.accepted, left, redactor: key ? key.kid : null, summary });
+    printJson({ bundle, out: opts.out, format, identity: proofIdentity(crypto, statement), length: statement.length, seqs: shown, bytes: Buffer.byteLength(text), policy: { name: policy.name, digest: policyDigest(crypto, policy as unknown as JsonObject) }, stats, accepted: settled.accepted, left, redactor: key ? key.kid : null, summary });
     return ExitCode.ok;
   }
   const { c } = ctx;

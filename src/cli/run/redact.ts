@@ -23,12 +23,12 @@ import { JsonSyntaxError, parseJsonBytes } from "../../core/json/parse.js";
 import { hasMember, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from "../../core/json/value.js";
 import type { JwsSignature } from "../../core/jws/detached.js";
 import type { PrivateKey } from "../../core/jws/jwk.js";
-import { countRecord, emptyStats, makeRedactionBlock, policyDigest, RecordsDigest } from "../../core/redact/block.js";
+import { countRecord, emptyStats, makeRedactionBlock, policyDigest, RecordsDigest, type BlockInput } from "../../core/redact/block.js";
 import { countRedacted, describeHidden, redactedPointers, type RedactedCounts } from "../../core/redact/hidden.js";
 import { BUILT_IN_POLICIES } from "../../core/redact/policies.js";
 import { readPolicy, type Policy } from "../../core/redact/policy.js";
 import { applyPolicyToRecord, extendPolicy, FindingSettler, RuleSpecError, type PlanEntry, type SettledFindings } from "../../core/redact/share.js";
-import { proofIdentity, statementDigest } from "../../core/statement/statement.js";
+import { proofIdentity, statementDigest, type Statement } from "../../core/statement/statement.js";
 import { formatTimestamp } from "../../core/time.js";
 import { assertWritable, readInputBytes } from "../../io/files.js";
 import { openBundle, type BundleSource } from "../../io/bundle-source.js";
@@ -146,7 +146,7 @@ function redactBundle(
       blockingCount: settled.blockingCount,
       redactor: key ? key.kid : null,
     };
-    const howToFix = settled.blocking.map((f) => `${describeLeak(f)}  → --redact ${f.seq}:${f.pointer} or --accept ${f.id}`);
+    const howToFix = fixAdvice(settled);
 
     if (blocked && !opts.dryRun) {
       if (ctx.json) {
@@ -166,23 +166,7 @@ function redactBundle(
     }
 
     const eventsDigest = pass.eventsDigest();
-    const block = makeRedactionBlock(crypto, {
-      statementDigest: statementDigest(crypto, checked.statement),
-      policy,
-      createdAt: formatTimestamp(new Date()),
-      stats,
-      accepted: settled.accepted,
-      ...(key && eventsDigest ? { signer: { key, eventsDigest } } : {}),
-    });
-    const header: BundleHeader = {
-      // A share keeps its source's statement, so its version (DESIGN §12).
-      format: bundleFormatFor(checked.statement),
-      kind: "share",
-      // DESIGN §6: statement and signatures are copied verbatim, so the share's identity is its source's.
-      statement: checked.statement,
-      signatures,
-      redaction: block as unknown as JsonObject,
-    };
+    const header = redactedHeader(crypto, "share", checked.statement, signatures, { policy, stats, accepted: settled.accepted, ...(key && eventsDigest ? { signer: { key, eventsDigest } } : {}) });
     writer!.finish(header);
     if (ctx.json) {
       printJson(summary);
@@ -321,6 +305,27 @@ export function previouslyAccepted(header: JsonObject): string[] {
 export function listed(lines: string[], total = lines.length, max = MAX_LISTED): string[] {
   const shown = lines.slice(0, max);
   return total > shown.length ? [...shown, `... and ${total - shown.length} more`] : shown;
+}
+
+/** How to clear each blocking finding, one line each (redact and excerpt say it alike). */
+export function fixAdvice(settled: SettledFindings): string[] {
+  return settled.blocking.map((f) => `${describeLeak(f)}  → --redact ${f.seq}:${f.pointer} or --accept ${f.id}`);
+}
+
+/**
+ * The header of a share or an excerpt: its source's statement and signatures copied verbatim
+ * (DESIGN §6: so its identity is its source's), the bundle format of that statement's version
+ * (§12), and the redaction block, signed by the redactor when `signer` is given.
+ */
+export function redactedHeader(
+  crypto: CryptoProvider,
+  kind: "share" | "excerpt",
+  statement: Statement,
+  signatures: JwsSignature[],
+  block: Omit<BlockInput, "statementDigest" | "createdAt">,
+): BundleHeader {
+  const redaction = makeRedactionBlock(crypto, { ...block, statementDigest: statementDigest(crypto, statement), createdAt: formatTimestamp(new Date()) });
+  return { format: bundleFormatFor(statement), kind, statement, signatures, redaction: redaction as unknown as JsonObject };
 }
 
 function notForRedact(kind: "checkpoint" | "excerpt"): CliError {
