@@ -304,3 +304,21 @@ describe("checkpoints and --since (DESIGN §12's matrix)", () => {
     expect(fs.existsSync(f("bad.cp.json"))).toBe(false);
   });
 });
+
+describe("proof redact and the v2 kinds", () => {
+  it("refuses an excerpt (pointing to proof excerpt --policy) and a checkpoint, writing nothing", () => {
+    for (const [input, says] of [["ex.json", "proof excerpt"], ["b.cp.json", "holds no events"]] as const) {
+      const out = f(`redacted-${input}`);
+      const r = imladri(["proof", "redact", f(input), "--out", out]);
+      expect(r.code, r.stderr).toBe(65);
+      expect(r.stderr).toContain(says);
+      expect(fs.existsSync(out)).toBe(false);
+      expect(fs.readdirSync(dir).filter((n) => n.startsWith(".imladri-tmp"))).toEqual([]);
+    }
+    // What redact points to: an excerpt excerpted (and redacted) again keeps its paths and verifies.
+    ok(["proof", "excerpt", f("ex.json"), "--seq", "5", "--out", f("ex-again.json")]);
+    const v = verify(f("ex-again.json"));
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.report.excerptSeqs).toEqual([5]);
+  });
+});

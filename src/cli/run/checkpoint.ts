@@ -91,7 +91,7 @@ export async function runCheckpoint(ctx: CommandContext, bundle: string, opts: C
   printLine(`${ctx.c.green("wrote checkpoint")} ${toStdout ? "to stdout" : printable(opts.out)} (${Buffer.byteLength(text).toLocaleString("en-US")} bytes)`);
   printLine(`  identity  ${identity} (the source's: its signatures still apply)`);
   printLine(`  chain     ${printable(statement.chain)}, ${statement.length.toLocaleString("en-US")} events, tree ${statement.tree}`);
-  if (out.consistency) printLine(`  proves    it extends the ${out.consistency.length.toLocaleString("en-US")} events of ${printable(opts.since ?? "")} (${out.consistency.proof.length} hashes)`);
+  if (out.consistency) printLine(`  proves    it extends the ${out.consistency.length.toLocaleString("en-US")} events of ${printable(opts.since ?? "")} (${out.consistency.proof.length} hash${out.consistency.proof.length === 1 ? "" : "es"})`);
   return ExitCode.ok;
 }
 
