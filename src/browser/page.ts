@@ -241,6 +241,8 @@ function showResult(msg: ResultMessage): void {
       : "Read from the events, like imladri proof inspect. Only the verdict above says whether they are what was signed.";
   $("inspect-note").classList.toggle("note-error", r.verdict === "invalid");
   rowCount = msg.rows;
+  // DESIGN §12: an excerpt's rows are its records, each at its own seq, not a row per seq.
+  excerptSeqs = r.kind === "excerpt" ? (r.excerptSeqs ?? []) : undefined;
   markedSeq = undefined;
   setText($("page-goto-status"), "");
   setText($("timeline-count"), `(${number(rowCount)} records)`);
@@ -337,17 +339,32 @@ let markedSeq: number | undefined;
 /** Set by goToSeq until the row is on the page and scrolled to. */
 let scrollPending = false;
 
+/** An excerpt's seqs, in row order; undefined for a bundle that has a row per seq. */
+let excerptSeqs: readonly number[] | undefined;
+
+/** The row that shows `seq`, if any. */
+function rowOf(seq: number): number | undefined {
+  if (!Number.isSafeInteger(seq) || seq < 0) return undefined;
+  if (excerptSeqs !== undefined) {
+    const at = excerptSeqs.indexOf(seq);
+    return at < 0 ? undefined : at;
+  }
+  return seq < rowCount ? seq : undefined;
+}
+
 function goToSeq(seq: number): void {
   const status = $("page-goto-status");
-  if (!Number.isSafeInteger(seq) || seq < 0 || seq >= rowCount) {
-    setText(status, rowCount === 0 ? "no events" : `no seq ${String(seq)}: from 0 to ${number(rowCount - 1)}`);
+  const row = rowOf(seq);
+  if (row === undefined) {
+    const range = excerptSeqs !== undefined ? "this excerpt shows only its own seqs" : `from 0 to ${number(rowCount - 1)}`;
+    setText(status, rowCount === 0 ? "no events" : `no seq ${String(seq)}: ${range}`);
     return;
   }
   setText(status, "");
   ($("page-goto") as HTMLInputElement).value = String(seq);
   markedSeq = seq;
   scrollPending = true;
-  requestRows(seq);
+  requestRows(row);
 }
 
 function showMarkedRow(): void {
@@ -369,7 +386,8 @@ function requestRows(offset: number): void {
 
 function drawRows(offset: number, rows: readonly TimelineRow[]): void {
   if (offset !== pageOffset) return;
-  setText($("page-label"), rowCount === 0 ? "no events" : `seq ${number(offset)}–${number(offset + rows.length - 1)} of ${number(rowCount)}`);
+  const shown = excerptSeqs !== undefined ? `records ${number(offset + 1)}–${number(offset + rows.length)}` : `seq ${number(offset)}–${number(offset + rows.length - 1)}`;
+  setText($("page-label"), rowCount === 0 ? "no events" : `${shown} of ${number(rowCount)}`);
   ($("page-prev") as HTMLButtonElement).disabled = offset === 0;
   ($("page-next") as HTMLButtonElement).disabled = offset + ROWS_PER_PAGE >= rowCount;
   $("pager").hidden = rowCount <= ROWS_PER_PAGE;

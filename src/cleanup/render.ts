@@ -4,8 +4,6 @@
  */
 import type { ChalkInstance } from "chalk";
 import { printable } from "../core/text/printable.js";
-
-export { printable };
 import { formatAge, type PlanRow } from "./plan.js";
 import type { AttemptRecord, CleanupOutcome, Prepared, RowResult } from "./run.js";
 

@@ -5,7 +5,7 @@
  */
 import type { CryptoProvider } from "../core/crypto/provider.js";
 import { earlierRecordOf, type EarlierRecords } from "../core/export/earlier.js";
-import type { BundleForm, BundleSink } from "../core/bundle/read.js";
+import { readBundleText, type BundleForm, type BundleSink } from "../core/bundle/read.js";
 import { checkHeader } from "../core/verify/steps/header.js";
 import { examineRecord } from "../core/verify/steps/examine.js";
 import { TrustStore } from "../core/jws/trust.js";
@@ -81,7 +81,7 @@ export function checkConsistentBundle(
     source.close();
   }
   recognizer.refuseNonBundle(file);
-  return check.result(file, what);
+  return check.result(file === "-" ? "<stdin>" : file, what);
 }
 
 /** Sees the header, then each event digest in seq order (full bundles and shares), in the same pass. */
@@ -191,4 +191,26 @@ export function openBundleToContinue(crypto: CryptoProvider, file: string): Bund
       bundle?.close();
     },
   };
+}
+
+/**
+ * What a command made (an excerpt, a checkpoint) must verify, signatures aside, before it is
+ * written: a bug never ships a broken one. `since` checks a checkpoint's proof against its anchor.
+ */
+export function assertVerifiesAsMade(crypto: CryptoProvider, text: string, what: string, since?: Statement): void {
+  const verifier = new Verifier({ crypto, trust: new TrustStore(), ...(since ? { since } : {}) });
+  readBundleText(text, verifier);
+  // since.unproven (a v1 anchor has no tree to prove against) is insufficient, not a fault here.
+  const broken = verifier.result().findings.find((f) => f.effect === "invalid");
+  if (broken) throw new Error(`internal: the ${what} made does not verify (${broken.code}: ${broken.message})`);
+}
+
+/**
+ * The `--since` anchor's statement (DESIGN §8, §12): the user's own earlier copy, checked for
+ * consistency (exit 65 when it is not). Stdin can be read once: it cannot be both the anchor and
+ * the bundle (exit 64).
+ */
+export function sinceAnchor(crypto: CryptoProvider, since: string, bundle: string): Statement {
+  if (since === "-" && bundle === "-") throw new CliError(ExitCode.usage, "--since - and the bundle - cannot both be stdin: give one of them as a file", [], "usage.invalid-value");
+  return checkConsistentBundle(crypto, since, "--since bundle").statement;
 }

@@ -35,7 +35,7 @@ const CODE_OF_EXIT: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorCode>(
   [ExitCode.ioError, "io"],
 ]);
 
-export function errorCodeOfExit(exit: number): ErrorCode {
+function errorCodeOfExit(exit: number): ErrorCode {
   return CODE_OF_EXIT.get(exit) ?? "internal";
 }
 

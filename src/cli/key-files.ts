@@ -16,7 +16,7 @@ import { readError } from "../io/files.js";
 export const SIGNING_KEY_ENV = "IMLADRI_SIGNING_KEY";
 
 /** Like ssh: a private key readable by group or others is refused. */
-export function assertPrivateFileMode(file: string): void {
+function assertPrivateFileMode(file: string): void {
   let mode: number;
   try {
     mode = fs.statSync(file).mode;

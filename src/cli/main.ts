@@ -149,6 +149,6 @@ function reportError(thrown: unknown, json: boolean): number {
 }
 
 function jsonError(json: boolean, code: ErrorCode, exit: number, message: string, details: readonly string[] = []): number {
-  if (json && !jsonPrinted()) printJson({ error: { code, exit, message, ...(details.length > 0 ? { details } : {}) } });
+  if (json && !jsonPrinted()) printJson({ error: { code, exit, message, ...(details.length > 0 ? { details } : {}) } }, { evenIfQuiet: true });
   return exit;
 }

@@ -95,7 +95,7 @@ export function escapeStrings<T>(value: T): T {
 }
 
 /** Hands stdout to data (`--out -`): from now on human lines and JSON summaries go to stderr. */
-export function takeStdoutForData(): NodeJS.WriteStream {
+function takeStdoutForData(): NodeJS.WriteStream {
   settings.stdoutTaken = true;
   return process.stdout;
 }
@@ -125,8 +125,9 @@ function writeLine(stream: NodeJS.WriteStream, line: string): void {
 const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** One JSON document, with no raw control character (issue 11): the same value, escaped. */
-export function printJson(doc: unknown): void {
-  if (settings.quiet) return;
+export function printJson(doc: unknown, options: { evenIfQuiet?: boolean } = {}): void {
+  // --quiet prints nothing but errors: an error document is printed all the same.
+  if (settings.quiet && !options.evenIfQuiet) return;
   settings.jsonPrinted = true;
   summaryStream().write(JSON.stringify(doc, null, 2).replace(RAW_IN_JSON, printable) + "\n");
 }

@@ -58,7 +58,7 @@ export function reportRequest(opts: ReportCliOptions, json: boolean): ReportRequ
 
 function refuseExisting(file: string, force: boolean): void {
   if (!force && fs.existsSync(file)) {
-    throw new IoError("cannotCreate", file, `${file}: already exists; refusing to overwrite the report (use --force-report to replace it)`);
+    throw new IoError("exists", file, `${file}: already exists; refusing to overwrite the report (use --force-report to replace it)`);
   }
 }
 

@@ -7,8 +7,8 @@ import type { BundleFormat } from "../core/bundle/serialize.js";
 import type { BundleHeader, EventRecord } from "../core/bundle/types.js";
 import { canonicalize, JcsByteWriter } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
-import { assertWritable, cannotWrite, removeStaleTemps, tempPathIn, writeAll, writeFileAtomic, type WriteOptions } from "./files.js";
-import { isStdout, writeToStdout } from "./stdout.js";
+import { assertWritable, cannotWrite, removeStaleTemps, tempPathIn, writeAll, type WriteOptions } from "./files.js";
+import { isStdout, writeOutput } from "./stdout.js";
 
 /**
  * Records are written as JCS bytes into one reusable buffer and spooled in pieces of about this
@@ -86,8 +86,7 @@ export class BundleFileWriter {
       this.fd = undefined;
       const headerJcs = canonicalize(header as unknown as JsonObject);
       const chunks = this.format === "jsonl" ? [headerJcs + "\n", this.spooled()] : ['{"events":[', this.spooled(), "]," + headerJcs.slice(1) + "\n"];
-      if (isStdout(this.out)) writeToStdout(flatten(chunks));
-      else writeFileAtomic(this.out, flatten(chunks), this.options);
+      writeOutput(this.out, flatten(chunks), this.options);
     } finally {
       this.discard();
     }
@@ -120,11 +119,25 @@ export class BundleFileWriter {
   }
 
   private *spooled(): Generator<Uint8Array> {
-    const fd = fs.openSync(this.spool, "r");
+    let fd: number;
+    try {
+      fd = fs.openSync(this.spool, "r");
+    } catch (e) {
+      throw cannotWrite(this.out, this.options, e);
+    }
     const buf = Buffer.allocUnsafe(1 << 20);
     try {
       // Each piece is written before the next is read, so one buffer serves.
-      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) yield buf.subarray(0, n);
+      for (;;) {
+        let n: number;
+        try {
+          n = fs.readSync(fd, buf, 0, buf.length, null);
+        } catch (e) {
+          throw cannotWrite(this.out, this.options, e);
+        }
+        if (n === 0) return;
+        yield buf.subarray(0, n);
+      }
     } finally {
       fs.closeSync(fd);
     }

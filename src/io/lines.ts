@@ -16,11 +16,12 @@ export type Line = { line: number; text: string } | { line: number; error: LineE
 const CHUNK = 1 << 20;
 
 export function* readLines(file: string, what = "input", maxLineBytes = MAX_LINE_BYTES): Generator<Line> {
-  let fd: number;
+  let fd: number | undefined;
   try {
     fd = file === "-" ? 0 : fs.openSync(file, "r");
     if (file !== "-" && fs.fstatSync(fd).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
   } catch (e) {
+    if (fd !== undefined && file !== "-") fs.closeSync(fd);
     throw readError(e, file, what);
   }
   try {

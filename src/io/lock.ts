@@ -25,6 +25,7 @@ import { isJsonObject } from "../core/json/value.js";
 import { IoError, sysCodeOf } from "./errors.js";
 import { tempPathIn, writeAll } from "./files.js";
 import { ownerState, selfIdentity } from "./process-identity.js";
+import { sleepSync } from "./sleep.js";
 import { testPause } from "./test-hooks.js";
 
 /** A lock file that cannot be read (not written by this version) is stale after this. */
@@ -176,7 +177,12 @@ function linkNew(file: string, info: LockInfo, options: LockOptions): boolean {
 }
 
 function releaseLock(file: string, info: LockInfo): void {
-  const held = readLockBytes(file);
+  let held: Buffer | undefined;
+  try {
+    held = readLockBytes(file);
+  } catch {
+    return; // not ours to remove
+  }
   // Only our own lock: after a takeover by mistake (it cannot happen while we run) it is theirs.
   if (held !== undefined && parseLock(held)?.nonce === info.nonce) fs.rmSync(file, { force: true });
 }
@@ -195,6 +201,7 @@ function isStale(file: string, held: LockInfo | undefined): boolean {
 /** A lock is a short JSON line; more than this is not one of ours, and is not read further. */
 const MAX_LOCK_BYTES = 4096;
 
+/** The lock's bytes; undefined when there is none; throws IoError when it is there but unreadable. */
 function readLockBytes(file: string): Buffer | undefined {
   let fd: number | undefined;
   try {
@@ -202,8 +209,10 @@ function readLockBytes(file: string): Buffer | undefined {
     const buf = Buffer.alloc(MAX_LOCK_BYTES);
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
     return buf.subarray(0, n);
-  } catch {
-    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code === "ENOENT") return undefined;
+    // There but unreadable (another user's 0600 lock, a folder): never ours to take over.
+    throw new IoError("cannotCreate", file, `${file}: cannot read the lock (${sysCodeOf(e)}): another user may hold it`, (e as NodeJS.ErrnoException)?.code);
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
@@ -214,7 +223,7 @@ function hashOf(bytes: Uint8Array): string {
 }
 
 /** Reads the lock written by this version, or one from before it (pid, host, run, since); undefined when unreadable. */
-export function parseLock(bytes: Uint8Array): LockInfo | undefined {
+function parseLock(bytes: Uint8Array): LockInfo | undefined {
   try {
     const v = parseJsonBytes(bytes);
     if (!isJsonObject(v) || typeof v.pid !== "number" || typeof v.host !== "string" || typeof v.since !== "string") return undefined;
@@ -234,6 +243,3 @@ export function parseLock(bytes: Uint8Array): LockInfo | undefined {
   }
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}

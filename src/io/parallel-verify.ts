@@ -78,7 +78,7 @@ export async function readBundleFileForVerify(file: string, sink: ExaminedRecord
 }
 
 /** An open bundle into `sink`, as `source.read` does, on worker threads when worth it. */
-export async function readBundleForVerify(source: BundleSource, sink: ExaminedRecordSink, threads: ThreadsOption, options: Partial<ParallelOptions> = {}): Promise<void> {
+async function readBundleForVerify(source: BundleSource, sink: ExaminedRecordSink, threads: ThreadsOption, options: Partial<ParallelOptions> = {}): Promise<void> {
   const workers = source.header === undefined || source.size === undefined ? 0 : workerCount(threads, source.size, thisMachine());
   const range = workers > 0 ? source.recordRange() : undefined;
   // DESIGN §12: an excerpt (a few records) and a checkpoint (none) are read in one thread.
@@ -118,7 +118,7 @@ interface Batch {
  * The JSON Lines bundle `file`, whose first line is `header` and whose records are the bytes of
  * `range`, into `sink` on worker threads.
  */
-export async function readJsonlBundleParallel(file: string, header: JsonObject, range: RecordRange, sink: ExaminedRecordSink, options: Partial<ParallelOptions> & { workers: number }): Promise<void> {
+async function readJsonlBundleParallel(file: string, header: JsonObject, range: RecordRange, sink: ExaminedRecordSink, options: Partial<ParallelOptions> & { workers: number }): Promise<void> {
   sink.header(header, "jsonl");
   const init: WorkerInit = { needs: sink.recordNeeds() };
   const pool = new WorkerPool(options.workerUrl ?? WORKER_URL, Math.max(1, options.workers), init);
@@ -239,7 +239,9 @@ function* chunksAtLf(range: RecordRange, file: string, chunkBytes: number): Gene
   let position = range.start;
   let carry = new Uint8Array(0);
   for (;;) {
-    const buf = new Uint8Array(Math.max(chunkBytes, Math.min(carry.length * 2, MAX_LINE_BYTES + chunkBytes)));
+    // At most MAX_LINE_BYTES + 1: `carry` starts at a line start, so a full buffer with no LF holds
+    // a line over the limit, exactly where the single-thread reader (splitLines) says too-long.
+    const buf = new Uint8Array(Math.min(Math.max(chunkBytes, carry.length * 2), MAX_LINE_BYTES + 1));
     buf.set(carry);
     let filled = carry.length;
     let eof = false;

@@ -2,34 +2,33 @@
  * Writing data (a bundle, a share, an excerpt, a checkpoint, the verifier page) to standard output, for `--out -`
  * (issue 11). The caller has checked everything first: nothing is written unless all of it can be.
  */
-import * as fs from "node:fs";
 import { IoError, sysCodeOf } from "./errors.js";
-import { writeFileAtomic, type WriteOptions } from "./files.js";
+import { writeAll, writeFileAtomic, type WriteOptions } from "./files.js";
+import { sleepSync } from "./sleep.js";
 
 /** The `--out` value that means standard output. */
-export const STDOUT_PATH = "-";
+const STDOUT_PATH = "-";
 
 /** True when `out` names standard output. */
 export function isStdout(out: string | undefined): boolean {
   return out === STDOUT_PATH;
 }
 
-const WAIT = new Int32Array(new SharedArrayBuffer(4));
-
 /**
  * Writes every chunk to fd 1, in order and synchronously (so nothing printed later can come
- * between), waiting while a non-blocking pipe is full.
+ * between), through `writeAll`, waiting while a non-blocking pipe is full.
  */
 export function writeToStdout(chunks: Iterable<string | Uint8Array>): void {
   for (const chunk of chunks) {
     const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-    let at = 0;
-    while (at < bytes.length) {
+    const progress = { written: 0 };
+    for (;;) {
       try {
-        at += fs.writeSync(1, bytes, at, bytes.length - at);
+        writeAll(1, bytes, progress);
+        break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException)?.code === "EAGAIN") {
-          Atomics.wait(WAIT, 0, 0, 5);
+          sleepSync(5);
           continue;
         }
         const gone = (e as NodeJS.ErrnoException)?.code === "EPIPE" ? ": the reader went away before the end; what it read is incomplete" : "";

@@ -16,6 +16,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { sleepSync } from "./sleep.js";
 
 const PREFIX = "test-only:";
 
@@ -48,10 +49,6 @@ export function faultWriteLength(wanted: number): number {
 /** Counts bytes written against the ENOSPC budget. */
 export function faultWritten(n: number): void {
   if (fault?.kind === "enospc") fault.budget -= n;
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** A named pause point (see the header); does nothing unless IMLADRI_TEST_PAUSE_DIR is set. */

@@ -187,6 +187,19 @@ describe("a large share", () => {
   }, 120_000);
 });
 
+describe("go to seq in an excerpt", () => {
+  it("finds the record by its own seq (rows are the excerpt's records, not a row per seq)", async () => {
+    const r = await open(path.join(FIXTURES, "bundles/demo-v2-excerpt.json"));
+    const { page } = r;
+    expect(await page.textContent("#page-label")).toBe("records 1–3 of 3");
+    // The destroyed pod's seq (11) is the excerpt's third record, not row 11 of a 3-row timeline.
+    await page.click('#summary button[data-seq="11"]');
+    await page.waitForSelector('#timeline tr[data-seq="11"].target');
+    expect(await page.textContent("#page-goto-status")).toBe("");
+    expect(await page.$$eval("#timeline tr.target", (rows) => rows.map((row) => (row as HTMLElement).dataset.seq))).toEqual(["11"]);
+  }, 120_000);
+});
+
 describe("finding codes and pointers", () => {
   it("never break inside a word: a code stays on one line, a pointer wraps only before a /", async () => {
     // A tampered copy of the demo bundle: findings with dotted codes and long pointers

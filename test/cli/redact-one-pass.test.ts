@@ -12,7 +12,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { writeEventLog } from "../../fixtures/generate-events.mjs";
 import { runRedact, type RedactOptions } from "../../src/cli/run/redact.js";
@@ -21,7 +20,7 @@ import { makeChalk } from "../../src/cli/output.js";
 import type { CommandContext } from "../../src/cli/context.js";
 import { nodeCrypto } from "../../src/platform/node-crypto.js";
 import { runRedactTwoPass } from "../support/two-pass-redact/redact.js";
-import { DEMO_EVENTS, REPO, demoKey, imladri, tempDir } from "../support/cli.js";
+import { DEMO_EVENTS, REPO, demoKey, imladri, tempDir, withoutSigningKey } from "../support/cli.js";
 
 let dir: string;
 let key: { priv: string; pub: string };
@@ -186,28 +185,29 @@ describe("one-pass redact makes what the two-pass redact made", () => {
 });
 
 describe("one-pass redact through the built CLI", () => {
-  const tmpLeftovers = (): string[] => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith(".imladri-stdin-"));
-
   it("redacts a bundle read from stdin without a temp copy, as it redacts the file", () => {
-    const before = tmpLeftovers();
+    // The temp folder the child would use is one of the test's own, so anything left is ours.
+    const tmp = tempDir();
     const fromFile = file("cli-from-file.jsonl");
     const fromStdin = file("cli-from-stdin.jsonl");
     expect(imladri(["proof", "redact", large, "--out", fromFile]).code).toBe(0);
-    const r = imladri(["proof", "redact", "-", "--out", fromStdin], { input: fs.readFileSync(large, "utf8") });
+    const r = imladri(["proof", "redact", "-", "--out", fromStdin], { input: fs.readFileSync(large, "utf8"), env: { TMPDIR: tmp } });
     expect(r.code, r.stderr).toBe(0);
     // The redaction block's creation time differs between two runs; everything else is the same.
     const strip = (t: string) => t.replace(/"createdAt":"[^"]+"/, "");
     expect(strip(fs.readFileSync(fromStdin, "utf8"))).toBe(strip(fs.readFileSync(fromFile, "utf8")));
-    expect(tmpLeftovers()).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    expect(fs.readdirSync(path.dirname(fromStdin)).filter((f) => f.startsWith(".imladri-"))).toEqual([]);
   });
 
   it("redacts a bundle from a FIFO, which can be read only once", () => {
     const fifo = file("bundle.fifo");
-    if (spawnSync("mkfifo", [fifo]).status !== 0) return; // no mkfifo here: stdin above covers the one read
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     const out = file("cli-from-fifo.jsonl");
     // The writer is a child of its own, so the FIFO's other end is open while the CLI reads.
     const writer = spawnSync("sh", ["-c", `cat "$1" > "$2" & "$3" "$4" proof redact "$2" --out "$5"; s=$?; wait; exit $s`, "sh", large, fifo, process.execPath, path.join(REPO, "bin/imladri.js"), out], {
       encoding: "utf8",
+      env: withoutSigningKey(process.env),
     });
     expect(writer.status, writer.stderr).toBe(0);
     expect(imladri(["proof", "verify", out, "--key", key.pub]).code).toBe(0);

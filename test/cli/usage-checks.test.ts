@@ -217,3 +217,19 @@ describe("smaller usage fixes (bug 7)", () => {
     expect(t.stdout).toMatch(/bundle\.parse/);
   });
 });
+
+describe("stdin read once, and --quiet errors with --json", () => {
+  it("refuses --since - with the bundle - as well (exit 64): stdin can be read once", () => {
+    for (const cmd of [["proof", "verify", "-", "--key", key.pub], ["proof", "checkpoint", "-", "--out", path.join(dir, "never.json")]]) {
+      const r = imladri([...cmd, "--since", "-"], { cwd: dir, input: "{}" });
+      expect(r.code, r.stderr).toBe(64);
+      expect(r.stderr).toContain("cannot both be stdin");
+    }
+  });
+
+  it("prints the --json error document under --quiet too (nothing but errors)", () => {
+    const r = imladri(["--json", "-q", "proof", "verify", path.join(dir, "nope.json"), "--key", key.pub]);
+    expect(r.code).toBe(66);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: "input.missing", exit: 66 });
+  });
+});

@@ -322,3 +322,19 @@ describe("proof redact and the v2 kinds", () => {
     expect(v.report.excerptSeqs).toEqual([5]);
   });
 });
+
+describe("proof excerpt of a bundle that holds more records than its statement says", () => {
+  it("is refused as inconsistent (exit 65), not an internal error, even for a seq past the length", () => {
+    const lines = fs.readFileSync(f("b.jsonl"), "utf8").split("\n");
+    const header = JSON.parse(lines[0]!);
+    header.statement.length = 10;
+    lines[0] = JSON.stringify(header);
+    fs.writeFileSync(f("short.jsonl"), lines.join("\n"));
+    for (const seq of ["2", "12"]) {
+      const r = imladri(["proof", "excerpt", f("short.jsonl"), "--seq", seq, "--out", f(`short-${seq}.json`)]);
+      expect(r.code, r.stderr).toBe(65);
+      expect(r.stderr).toContain("not a consistent bundle");
+      expect(fs.existsSync(f(`short-${seq}.json`))).toBe(false);
+    }
+  });
+});

@@ -89,7 +89,7 @@ describe.skipIf(!linux)("lock holders (Linux /proc)", () => {
     expect(r.code).toBe(73);
     expect(r.stderr).toContain("cleanup run held");
     expect(r.stderr).toContain("holds the cleanup lock");
-    expect(fs.readFileSync(path.join(s2.state, "res", "pod-a"))).toBeDefined();
+    expect(fs.existsSync(path.join(s2.state, "res", "pod-a"))).toBe(true);
   });
 
   it("N runs taking over one stale lock at the same moment: exactly one wins, the resource is destroyed once", async () => {

@@ -12,7 +12,7 @@ import { TrustStore } from "../../src/core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../../src/core/verify/verifier.js";
 import { nodeCrypto } from "../../src/platform/node-crypto.js";
 import { loadPublicKeyFile } from "../../src/cli/key-files.js";
-import { BIN } from "../support/cli.js";
+import { BIN, imladri, withoutSigningKey } from "../support/cli.js";
 
 /** Each 50k-event verify takes seconds to a minute depending on the machine's load. */
 export const SLOW = 600_000;
@@ -32,12 +32,9 @@ export function serialized(header: BundleHeader, records: EventRecord[], format:
 
 export const entries = (d: string) => fs.readdirSync(d).sort();
 
-/** The CLI on large files: as test/support's imladri(), with room for a loaded machine. */
+/** The CLI on large files: test/support's imladri(), with room for a loaded machine. */
 export function slowCli(dir: string, args: string[]): { code: number; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-  delete env.IMLADRI_SIGNING_KEY;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: "utf8", timeout: SLOW, maxBuffer: 1 << 26 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return imladri(args, { cwd: dir, timeoutMs: SLOW });
 }
 
 // `script` (util-linux) runs a command on a pseudo-terminal, where stderr is a TTY.
@@ -46,6 +43,7 @@ export const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }
 /** The CLI on a pseudo-terminal: stdout and stderr both land in `out`. */
 export function ttyCli(dir: string, args: string[]): { code: number | null; out: string } {
   const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-  const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 300_000, maxBuffer: 1 << 26 });
+  const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: dir, encoding: "utf8", env: withoutSigningKey({ ...process.env, NO_COLOR: "1" }), timeout: 300_000, maxBuffer: 1 << 26 });
   return { code: r.status, out: r.stdout };
 }
+

@@ -17,7 +17,10 @@ export interface RunResult {
   stderr: string;
 }
 
-export function imladri(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): RunResult {
+export function imladri(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+): RunResult {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", IMLADRI_SIGNING_KEY: undefined, ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], {
@@ -25,12 +28,21 @@ export function imladri(args: string[], options: { cwd?: string; env?: Record<st
     env: env as NodeJS.ProcessEnv,
     input: options.input ?? "",
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: options.timeoutMs ?? 120_000,
+    // Room for the large bundles the perf tests write to stdout.
+    maxBuffer: 1 << 26,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export { tempDir } from "./temp.js";
+
+/** A child's environment without the signing key a developer may have exported. */
+export function withoutSigningKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out.IMLADRI_SIGNING_KEY;
+  return out;
+}
 
 /** The demo signing key copied into `dir` with mode 0600 (git does not keep file modes). */
 export function demoKey(dir: string): { priv: string; pub: string; d: string } {

@@ -7,19 +7,16 @@
  * written.
  */
 import { BUNDLE_FORMAT_V2, type BundleHeader } from "../../core/bundle/types.js";
-import { readBundleText } from "../../core/bundle/read.js";
 import { canonicalize } from "../../core/json/canonical.js";
 import type { JsonObject } from "../../core/json/value.js";
-import { TrustStore } from "../../core/jws/trust.js";
 import type { JwsSignature } from "../../core/jws/detached.js";
 import { hasTree, proofIdentity, readStatement, type Statement } from "../../core/statement/statement.js";
 import { ProofPass } from "../../core/tree/proof-pass.js";
 import { checkSince } from "../../core/verify/steps/since.js";
-import { Verifier } from "../../core/verify/verifier.js";
 import { assertWritable } from "../../io/files.js";
 import { writeOutput } from "../../io/stdout.js";
 import { printable } from "../../core/text/printable.js";
-import { checkConsistentBundle } from "../bundle-input.js";
+import { assertVerifiesAsMade, checkConsistentBundle, sinceAnchor } from "../bundle-input.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { outputToStdout, printJson, printLine } from "../output.js";
@@ -38,7 +35,7 @@ export async function runCheckpoint(ctx: CommandContext, bundle: string, opts: C
   const toStdout = outputToStdout(opts.out);
   if (!toStdout) assertWritable(opts.out, { force: opts.force, what: "checkpoint" });
   // The anchor is the user's own earlier copy: it must be well formed and consistent (exit 65).
-  const anchor: Statement | undefined = opts.since === undefined ? undefined : checkConsistentBundle(crypto, opts.since, "--since bundle").statement;
+  const anchor: Statement | undefined = opts.since === undefined ? undefined : sinceAnchor(crypto, opts.since, bundle);
 
   let pass: ProofPass | undefined;
   let passError: CliError | undefined;
@@ -80,7 +77,7 @@ export async function runCheckpoint(ctx: CommandContext, bundle: string, opts: C
     warn(ctx, `${bundle} is a checkpoint: its consistency proof is not carried over (give --since with a full bundle to make one)`);
   }
   const text = canonicalize(out as unknown as JsonObject) + "\n";
-  selfCheck(ctx, text, anchor);
+  assertVerifiesAsMade(ctx.crypto, text, "checkpoint", anchor);
   writeOutput(opts.out, [text], { force: opts.force, what: "checkpoint" });
 
   const identity = proofIdentity(crypto, statement);
@@ -95,11 +92,3 @@ export async function runCheckpoint(ctx: CommandContext, bundle: string, opts: C
   return ExitCode.ok;
 }
 
-/** The checkpoint as written must verify (signatures aside) and, with --since, extend the anchor. */
-function selfCheck(ctx: CommandContext, text: string, anchor: Statement | undefined): void {
-  const verifier = new Verifier({ crypto: ctx.crypto, trust: new TrustStore(), ...(anchor ? { since: anchor } : {}) });
-  readBundleText(text, verifier);
-  // since.unproven is expected for a v1 anchor (it has no tree to prove against): not a fault here.
-  const broken = verifier.result().findings.find((f) => f.effect === "invalid");
-  if (broken) throw new Error(`internal: the checkpoint made does not verify (${broken.code}: ${broken.message})`);
-}

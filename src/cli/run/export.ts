@@ -17,6 +17,7 @@ import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
 import { openBundleToContinue, type BundleToContinue } from "../bundle-input.js";
 import { outputToStdout, printJson, printLine } from "../output.js";
+import { isStdout } from "../../io/stdout.js";
 import { warn, type CommandContext } from "../context.js";
 import { describeLeak } from "../../core/detect/scan.js";
 import { LeakTally } from "../../core/detect/tally.js";
@@ -151,7 +152,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
     return;
   }
   const { c } = ctx;
-  const to = opts.out === "-" ? "stdout" : printable(opts.out);
+  const to = isStdout(opts.out) ? "stdout" : printable(opts.out);
   // Issue 11: a continued export says how many events are new, and says so when none is.
   const added = statement.length - exporter.earlierLength;
   if (opts.continue === undefined) printLine(`${c.green("exported")} ${statement.length} events to ${to} (${format})`);

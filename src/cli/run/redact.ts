@@ -40,6 +40,7 @@ import { IoError } from "../../io/errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadSigningKey } from "../key-files.js";
 import { outputToStdout, printJson, printLine } from "../output.js";
+import { isStdout } from "../../io/stdout.js";
 import { startProgress } from "../progress.js";
 import { withProgress } from "../progress-sink.js";
 import { warn, type CommandContext } from "../context.js";
@@ -173,7 +174,7 @@ function redactBundle(
       return ExitCode.ok;
     }
     const { c } = ctx;
-    printLine(`${c.green("wrote share")} ${opts.out === "-" ? "to stdout" : printable(opts.out!)} (${format}) with policy ${printable(policy.name)}`);
+    printLine(`${c.green("wrote share")} ${isStdout(opts.out) ? "to stdout" : printable(opts.out!)} (${format}) with policy ${printable(policy.name)}`);
     printLine(`  identity  ${summary.identity} (the source's: the issuer signature still applies)`);
     printLine(`  hidden    ${describeHidden({ ...stats, ...pass.redacted })}`);
     printLine(`  accepted  ${settled.accepted.length} finding(s)${settled.accepted.length ? ": " + settled.accepted.map((f) => f.id).join(", ") : ""}`);

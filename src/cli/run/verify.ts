@@ -14,7 +14,7 @@ import { withProgress } from "../progress-sink.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadPublicKeyFile } from "../key-files.js";
-import { BundleRecognizer, checkConsistentBundle } from "../bundle-input.js";
+import { BundleRecognizer, sinceAnchor } from "../bundle-input.js";
 import { keyringTrustFindings } from "./keys-file.js";
 import { escapeStrings, printJson, printLine } from "../output.js";
 import { warn, type CommandContext } from "../context.js";
@@ -50,7 +50,7 @@ export async function runVerify(ctx: CommandContext, bundle: string, opts: Verif
   const keyringFindings = opts.keyring === undefined ? [] : keyringTrustFindings(crypto, opts.keyring, opts.root, trust);
   let since: Statement | undefined;
   // DESIGN §12: the anchor is any kind, trusted as given, but must be well formed and consistent (else exit 65).
-  if (opts.since !== undefined) since = checkConsistentBundle(crypto, opts.since, "--since bundle").statement;
+  if (opts.since !== undefined) since = sinceAnchor(crypto, opts.since, bundle);
 
   const verifier = new Verifier({ crypto, trust, minSignatures, require, ...(since ? { since } : {}), extraFindings: keyringFindings });
   const progress = startProgress("verify", ctx.json);
@@ -161,7 +161,7 @@ export function partialViewText(r: VerificationReport): string {
   if (r.kind === "excerpt") {
     const seqs = r.excerptSeqs ?? [];
     const listed = seqs.slice(0, 10).join(", ") + (seqs.length > 10 ? `, … (${n(seqs.length - 10)} more)` : "");
-    return `${n(seqs.length)} of ${n(r.length)} events shown (seq ${listed}); the rest are not in this file`;
+    return `${n(seqs.length)} of ${n(r.length)} events shown${seqs.length > 0 ? ` (seq ${listed})` : ""}; the rest are not in this file`;
   }
   const c = r.consistency;
   return `the signed statement alone: no events shown${c ? `; consistency proof from ${n(c.length)} events ${c.verified ? "verified" : "FAILED"}` : ""}`;

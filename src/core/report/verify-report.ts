@@ -21,10 +21,12 @@ export interface VerifyRunFacts {
 const STEPS: readonly { name: string; prefixes: readonly string[]; applies?: (r: VerificationReport, x: VerifyRunFacts) => string | undefined }[] = [
   { name: "structure", prefixes: ["bundle", "statement"] },
   { name: "keyring", prefixes: ["keyring"], applies: (_r, x) => (x.keyring ? undefined : "no --keyring given") },
-  { name: "records", prefixes: ["record"] },
-  { name: "chain", prefixes: ["chain"] },
+  { name: "records", prefixes: ["record"], applies: (r) => (r.kind === "checkpoint" ? "a checkpoint holds no records" : undefined) },
+  { name: "chain", prefixes: ["chain"], applies: (r) => (r.kind === "excerpt" || r.kind === "checkpoint" ? `an ${r.kind === "excerpt" ? "excerpt" : "checkpoint"} cannot recompute the chain` : undefined) },
+  // DESIGN §12: the event tree (recomputed, or an excerpt's paths, a checkpoint's consistency proof).
+  { name: "tree", prefixes: ["tree", "excerpt", "checkpoint"], applies: (r) => (r.tree === undefined ? "no event tree (a v1 statement)" : undefined) },
   { name: "signatures", prefixes: ["signature"] },
-  { name: "redaction", prefixes: ["redaction"], applies: (r) => (r.kind === undefined || r.kind === "full" ? "not a share" : undefined) },
+  { name: "redaction", prefixes: ["redaction"], applies: (r) => (r.kind === undefined || r.kind === "full" || r.kind === "checkpoint" ? "no redaction block" : undefined) },
   { name: "event-schemas", prefixes: ["event"] },
   { name: "evidence", prefixes: ["require"], applies: (_r, x) => (x.require ? undefined : "no --require given") },
   { name: "since", prefixes: ["since"], applies: (_r, x) => (x.since ? undefined : "no --since given") },

@@ -245,12 +245,6 @@ export class MerkleBuilder {
   }
 }
 
-/** MTH of leaf data held in memory (tests, small trees). */
-export function merkleRoot(hasher: TreeHasher, leaves: readonly Uint8Array[]): Uint8Array {
-  const b = new MerkleBuilder(hasher);
-  for (const d of leaves) b.push(d);
-  return b.root();
-}
 
 /**
  * A complete aligned subtree: 2^h leaves from a multiple of 2^h. The builder forms each exactly

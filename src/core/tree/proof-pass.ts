@@ -42,7 +42,12 @@ export class ProofPass {
     }
   }
 
-  /** Asks for the inclusion path of `seq`, at the latest just before its digest arrives. */
+  /** The source's length: every proof is for the tree of this size. */
+  get length(): number {
+    return this.plan.length;
+  }
+
+  /** Asks for the inclusion path of `seq` (below `length`), at the latest just before its digest arrives. */
   wantInclusion(seq: number): void {
     this.planner.wantInclusion(seq);
   }
@@ -58,32 +63,13 @@ export class ProofPass {
     }
   }
 
-  /** True once every event of the source has been seen. */
-  get complete(): boolean {
-    return this.planner.builder.size === this.plan.length;
-  }
-
   /** The head and tree of the first `since` events. */
   prefix(): { head: HexDigest; tree: HexDigest } | undefined {
     return this.prefixAt;
   }
 
-  tree(): HexDigest {
-    return hexDigest(this.planner.root());
-  }
-
   inclusion(seq: number): HexDigest[] {
     return this.planner.inclusion(seq).map(hexDigest);
-  }
-
-  /** The leaf hash of `seq` as the source's records gave it (to check a record read again). */
-  leafHash(seq: number): Uint8Array {
-    return this.planner.leafHash(seq);
-  }
-
-  /** The leaf hash an event digest makes. */
-  leafOf(digest: Uint8Array): Uint8Array {
-    return this.hasher.leaf(digest);
   }
 
   /** DESIGN §12: `{length: m, tree: MTH(D[0:m]), proof}`, for 0 < m ≤ length. */

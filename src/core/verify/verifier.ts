@@ -56,6 +56,8 @@ export interface VerificationReport {
   form?: "json" | "jsonl";
   chain?: string;
   length?: number;
+  /** The statement's event tree (DESIGN §12), for a v2 statement. */
+  tree?: HexDigest;
   /** The records read (an excerpt's `total` is the records it holds, not the statement's length); `redactedEvents`: records with at least one redacted pointer (core/redact/hidden.ts). */
   events: { total: number; disclosed: number; partial: number; elided: number; redactedFields: number; redactedEvents: number };
   /** An excerpt's seqs, in order (DESIGN §12): what it shows of the statement's `length` events. */
@@ -89,6 +91,8 @@ export class Verifier implements ExaminedRecordSink {
   /** B's recomputed head and tree at the anchor's length (`--since`). */
   private sincePrefix: { head: HexDigest; tree: HexDigest } | undefined;
   private consistency: ReadConsistency | undefined;
+  /** Whether the checkpoint's consistency proof was checked and held (reported only then as verified). */
+  private consistencyVerified = false;
   /** An excerpt's seqs in order; the last one read, for the strictly-increasing check. */
   private readonly excerptSeqs: number[] = [];
   private lastExcerptSeq = -1;
@@ -134,7 +138,7 @@ export class Verifier implements ExaminedRecordSink {
   private snapshotSince(): void {
     const since = this.options.since;
     if (!since || !this.chain || this.chain.length !== since.length) return;
-    this.sincePrefix = { head: hexDigest(this.chain.head), tree: hexDigest(this.tree?.root() ?? this.options.crypto.sha256(new Uint8Array(0))) };
+    this.sincePrefix = { head: hexDigest(this.chain.head), tree: hexDigest(this.tree?.root() ?? eventTreeHasher(this.options.crypto).empty()) };
   }
 
   record(record: JsonValue, index: number, line?: number): void {
@@ -312,13 +316,14 @@ export class Verifier implements ExaminedRecordSink {
     };
     if (redactorSignatures) report.redactorSignatures = redactorSignatures;
     if (this.kind === "excerpt") report.excerptSeqs = [...this.excerptSeqs];
-    if (this.consistency) report.consistency = { length: this.consistency.length, verified: !findings.findings.some((f) => f.code === "checkpoint.consistency") };
+    if (this.consistency) report.consistency = { length: this.consistency.length, verified: this.consistencyVerified };
     if (digest) report.identity = "sha256:" + digest;
     if (this.kind) report.kind = this.kind;
     if (this.form) report.form = this.form;
     if (st) {
       report.chain = st.chain;
       report.length = st.length;
+      if (hasTree(st)) report.tree = st.tree;
     }
     return report;
   }
@@ -341,7 +346,10 @@ export class Verifier implements ExaminedRecordSink {
     const c = this.consistency;
     if (!c || !hasTree(st)) return [];
     const failure = checkConsistencyProof(eventTreeHasher(this.options.crypto), c, st.length, st.tree, c.proof);
-    if (!failure) return [];
+    if (!failure) {
+      this.consistencyVerified = true;
+      return [];
+    }
     const pointer = failure.code === "hash-size" ? `/consistency/proof/${failure.at}` : "/consistency/proof";
     return [{ code: "checkpoint.consistency", effect: "invalid", message: `the consistency proof from length ${c.length} to ${st.length} does not verify: ${failure.message}`, pointer }];
   }

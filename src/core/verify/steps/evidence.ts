@@ -11,10 +11,6 @@ import type { Finding } from "../finding.js";
 export const EVIDENCE_CHECKS = ["cleanup", "decisions", "no-elided"] as const;
 export type EvidenceCheck = (typeof EVIDENCE_CHECKS)[number];
 
-export function isEvidenceCheck(v: string): v is EvidenceCheck {
-  return (EVIDENCE_CHECKS as readonly string[]).includes(v);
-}
-
 /**
  * What the checks read from one event: small enough to compute on a worker thread and pass to the
  * collector by value (src/io/parallel-verify.ts), so both paths fold the same facts.

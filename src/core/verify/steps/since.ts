@@ -51,7 +51,7 @@ export function checkSince(crypto: CryptoProvider, anchor: Statement, b: SinceVi
   }
   if (m === 0) {
     // DESIGN §12: m = 0 has no proof; the empty anchor is proven by its own values.
-    const empty = { head: hexDigest(genesis(crypto, anchor.chain)), tree: hexDigest(crypto.sha256(new Uint8Array(0))) };
+    const empty = { head: hexDigest(genesis(crypto, anchor.chain)), tree: hexDigest(eventTreeHasher(crypto).empty()) };
     if (anchor.head !== empty.head || treeDiffers(empty.tree)) return fork("the earlier bundle holds no events, yet its head or tree is not that of an empty chain");
     return [];
   }
