@@ -57,6 +57,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     maxWorkers: availableParallelism() + 1,
     sequence: { sequencer: HeavyFirst },
-    setupFiles: ["test/support/remove-temp.ts"],
+    setupFiles: ["test/support/remove-temp.ts", "test/support/child-env.ts"],
   },
 });

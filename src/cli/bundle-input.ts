@@ -8,6 +8,7 @@ import { earlierRecordOf, type EarlierRecords } from "../core/export/earlier.js"
 import { readBundleText, type BundleForm, type BundleSink } from "../core/bundle/read.js";
 import { checkHeader } from "../core/verify/steps/header.js";
 import { examineRecord } from "../core/verify/steps/examine.js";
+import type { ShareCapture } from "../core/digest/tree.js";
 import { TrustStore } from "../core/jws/trust.js";
 import { Verifier, type VerificationReport } from "../core/verify/verifier.js";
 import type { JsonObject, JsonValue } from "../core/json/value.js";
@@ -124,9 +125,12 @@ export class ConsistencyCheck {
     return !checkHeader(h, form).findings.some((f) => f.effect === "invalid");
   }
 
-  /** Checks record `index` as `Verifier.record` does; false when it has an `invalid` finding. */
-  record(r: JsonValue, index: number, line?: number): boolean {
-    const x = examineRecord(this.crypto, r, index, line, this.verifier.recordNeeds());
+  /**
+   * Checks record `index` as `Verifier.record` does; false when it has an `invalid` finding.
+   * `capture` is filled by the digest walk of a disclosed record (a redaction's, ShareCapture).
+   */
+  record(r: JsonValue, index: number, line?: number, capture?: ShareCapture): boolean {
+    const x = examineRecord(this.crypto, r, index, line, this.verifier.recordNeeds(), capture);
     this.verifier.recordResult(x, index, line);
     return !x.findings.some((f) => f.effect === "invalid");
   }

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, REPO, tempDir } from "../support/cli.js";
+import { networkEnv } from "../support/child-env.js";
 
 let dir: string;
 let prefix: string;
@@ -27,7 +28,8 @@ function npmEnv(): NodeJS.ProcessEnv {
 }
 
 function npm(args: string[], cwd: string) {
-  const r = spawnSync("npm", args, { cwd, env: npmEnv(), encoding: "utf8", timeout: 170_000 });
+  // npm may fetch from the registry (a cold cache): it gets the CA certificates back.
+  const r = spawnSync("npm", args, { cwd, env: networkEnv(npmEnv()), encoding: "utf8", timeout: 170_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -27,7 +27,16 @@ import { countRecord, emptyStats, makeRedactionBlock, policyDigest, RecordsDiges
 import { countRedacted, describeHidden, redactedPointers, type RedactedCounts } from "../../core/redact/hidden.js";
 import { BUILT_IN_POLICIES } from "../../core/redact/policies.js";
 import { readPolicy, type Policy } from "../../core/redact/policy.js";
-import { applyPolicyToRecord, extendPolicy, FindingSettler, RuleSpecError, type PlanEntry, type SettledFindings } from "../../core/redact/share.js";
+import {
+  appliedFromCapture,
+  applyPolicyToRecord,
+  extendPolicy,
+  FindingSettler,
+  planDisclosedRecord,
+  RuleSpecError,
+  type PlanEntry,
+  type SettledFindings,
+} from "../../core/redact/share.js";
 import { proofIdentity, statementDigest, type Statement } from "../../core/statement/statement.js";
 import { formatTimestamp } from "../../core/time.js";
 import { assertWritable, readInputBytes } from "../../io/files.js";
@@ -233,9 +242,12 @@ class SharePass {
         this.settled = new FindingSettler(this.accept, previouslyAccepted(h), MAX_KEPT_BLOCKING);
       },
       record: (r, i, line) => {
-        this.sound = check.record(r, i, line) && this.sound;
+        // A disclosed record's targets are worked out before its check, so that the check's digest
+        // walk captures the salts and node digests the share needs (issue 14: one walk, not two).
+        const planned = this.sound ? planDisclosedRecord(this.policy, r) : undefined;
+        this.sound = check.record(r, i, line, planned?.capture) && this.sound;
         if (!this.sound) return;
-        const applied = applyPolicyToRecord(this.crypto, r as unknown as EventRecord, this.policy);
+        const applied = (planned && appliedFromCapture(planned)) ?? applyPolicyToRecord(this.crypto, r as unknown as EventRecord, this.policy);
         for (const f of scanRecord(this.crypto, applied.record)) this.settler.add(f);
         countRecord(this.stats, applied.record);
         countRedacted(this.redacted, redactedPointers(applied.record));

@@ -203,6 +203,57 @@ export interface LeafScanner {
 /** The scanner of the walk under way (set by eventDigestAndDepth, cleared by every other entry point). */
 let scanner: LeafScanner | undefined;
 
+/**
+ * What a redaction takes from the digest walk that checks a disclosed record (issue 14): that walk
+ * works out every salt and node digest of the event, and a share needs some of them (the salt of
+ * each leaf it discloses, the node digest at each pointer it hides), so `proof redact` and
+ * `proof excerpt` make the share from them instead of hashing the event a second time.
+ *
+ * Made from the outermost pointers to hide (each holding a value, none inside another, "" not
+ * among them); the walk fills it in. Pointers are decoded from the walk's byte path only for
+ * those leaves and nodes. A path too long for the byte path (a fallback of the walk) leaves it
+ * incomplete: the caller then makes the share the plain way.
+ */
+export class ShareCapture {
+  /** The hidden pointers as a tree of reference tokens (a member name, or an index in decimal). */
+  readonly root: HideNode;
+  /** The node digest at each hidden pointer, as the walk met them. */
+  readonly digests = new Map<JsonPointer, Uint8Array>();
+  /** The salt of each disclosed leaf, in the walk's order. */
+  readonly salts: [JsonPointer, Uint8Array][] = [];
+  /** The event digest, once the walk has completed. */
+  eventDigest: Uint8Array | undefined;
+  /** False when some subtree was walked without the byte path: what was captured is not all. */
+  complete = true;
+
+  constructor(hide: readonly (readonly string[])[]) {
+    this.root = { hide: false, children: new Map() };
+    for (const tokens of hide) {
+      // Hiding the root is eliding (DESIGN §6): the event digest is all an elided record needs.
+      if (tokens.length === 0) throw new RangeError("ShareCapture: the root is never a hidden pointer");
+      let node = this.root;
+      for (const t of tokens) {
+        let next = node.children.get(t);
+        if (next === undefined) node.children.set(t, (next = { hide: false, children: new Map() }));
+        node = next;
+      }
+      node.hide = true;
+    }
+  }
+}
+
+interface HideNode {
+  /** The node here is hidden: its digest is captured, nothing below it. */
+  hide: boolean;
+  children: Map<string, HideNode>;
+}
+
+/** Below this, every leaf is disclosed (no hidden pointer lies within). */
+const DISCLOSED: HideNode = { hide: false, children: new Map() };
+
+/** The capture of the walk under way (set by eventDigestAndDepth, cleared by every other entry point). */
+let capturing: ShareCapture | undefined;
+
 export function seedSource(crypto: CryptoProvider, seed: Uint8Array): DigestSource {
   // A private copy: saltOf writes a seed into its buffer once and then trusts the array's identity.
   const own = seed.slice();
@@ -215,12 +266,15 @@ const ZERO_SALT = new Uint8Array(SALT_BYTES);
 export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, source: DigestSource): Uint8Array {
   const base = levelsInUse;
   const outer = scanner;
+  const outerCapture = capturing;
   scanner = undefined;
+  capturing = undefined;
   try {
     return digestBytes(sourceWalk(crypto, v, p, source), 32);
   } finally {
     levelsInUse = base;
     scanner = outer;
+    capturing = outerCapture;
   }
 }
 
@@ -310,23 +364,36 @@ export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint
  * digest(event), and the event's nestingDepth found on the way: the verifier checks both
  * (DESIGN §4: events nest at most 60 levels) without walking the event twice.
  */
-export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array, leafScanner?: LeafScanner): { digest: Uint8Array; depth: number } {
+export function eventDigestAndDepth(
+  crypto: CryptoProvider,
+  event: JsonValue,
+  seed: Uint8Array,
+  leafScanner?: LeafScanner,
+  capture?: ShareCapture,
+): { digest: Uint8Array; depth: number } {
   const base = levelsInUse;
   deepest = base;
   const outer = scanner;
+  const outerCapture = capturing;
   scanner = leafScanner;
+  capturing = capture;
   try {
     let digest: string;
     if (seed.length > PATH_ROOM) {
+      if (capture) capture.complete = false;
+      capturing = undefined;
       digest = sourceWalk(crypto, event, ROOT_POINTER, seedSource(crypto, seed));
     } else {
       pathInput.bytes.set(seed, 0);
-      digest = seedWalk(crypto, event, seed, seed.length);
+      digest = seedWalk(crypto, event, seed, seed.length, capture?.root);
     }
-    return { digest: digestBytes(digest, 32), depth: deepest - base };
+    const bytes = digestBytes(digest, 32);
+    if (capture) capture.eventDigest = bytes;
+    return { digest: bytes, depth: deepest - base };
   } finally {
     levelsInUse = base;
     scanner = outer;
+    capturing = outerCapture;
   }
 }
 
@@ -342,8 +409,16 @@ const PATH_ROOM = SCRATCH_BYTES;
 const pathInput = new Scratch();
 const pathDecoder = new TextDecoder();
 
-/** N(v, p) as a digest string, where pathInput holds seed || UTF8(p) in its first `end` bytes. */
-function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: number): string {
+/**
+ * N(v, p) as a digest string, where pathInput holds seed || UTF8(p) in its first `end` bytes.
+ * `hide` is where p stands in the capture's hidden pointers (undefined when nothing is captured).
+ */
+function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: number, hide: HideNode | undefined): string {
+  if (hide !== undefined && hide.hide) {
+    const digest = seedWalk(crypto, v, seed, end, undefined);
+    capturing!.digests.set(pathOf(seed, end), digestBytes(digest, 32));
+    return digest;
+  }
   if (v === null || typeof v !== "object") {
     // salt(p): the first 16 bytes of H(seed || UTF8(p)).
     const salt = crypto.sha256Latin1(pathInput.head(end));
@@ -354,6 +429,8 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
       const text = scanner.leafText(v);
       if (text !== undefined) scanner.leaf(text, pathOf(seed, end), digestBytes(digest, 32));
     }
+    // A disclosed leaf (a hidden pointer that would go on below a leaf holds no value: never asked for).
+    if (hide !== undefined) capturing!.salts.push([pathOf(seed, end), digestBytes(salt, SALT_BYTES)]);
     return digest;
   }
   const path = pathInput.bytes;
@@ -368,10 +445,10 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
       let digest: string;
       // "/" + at most 16 digits of an index.
       if (end + 17 > PATH_ROOM) {
-        digest = sourceWalk(crypto, v[i]!, appendPointer(pathOf(seed, end), i), seedSource(crypto, seed));
+        digest = fallbackWalk(crypto, v[i]!, appendPointer(pathOf(seed, end), i), seed);
       } else {
         path[end] = 0x2f; // /
-        digest = seedWalk(crypto, v[i]!, seed, writeIndex(path, end + 1, i));
+        digest = seedWalk(crypto, v[i]!, seed, writeIndex(path, end + 1, i), hide && below(hide, i));
       }
       o = appendElement(body, o, i, digest);
     }
@@ -386,10 +463,10 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
       let digest: string;
       // "/" + the escaped name, at most 3 UTF-8 bytes per UTF-16 unit (2 for "~0" and "~1").
       if (end + 1 + 3 * k.length > PATH_ROOM) {
-        digest = sourceWalk(crypto, v[k]!, appendPointer(pathOf(seed, end), k), seedSource(crypto, seed));
+        digest = fallbackWalk(crypto, v[k]!, appendPointer(pathOf(seed, end), k), seed);
       } else {
         path[end] = 0x2f; // /
-        digest = seedWalk(crypto, v[k]!, seed, writeToken(path, end + 1, k));
+        digest = seedWalk(crypto, v[k]!, seed, writeToken(path, end + 1, k), hide && below(hide, k));
       }
       o = appendMember(body, o, i, k, digest);
     }
@@ -397,6 +474,23 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
   }
   levelsInUse = d;
   return body.hash(crypto, o);
+}
+
+/** Where the child `token` (a member name, or an array index) stands among the hidden pointers. */
+function below(hide: HideNode, token: string | number): HideNode {
+  return hide === DISCLOSED ? DISCLOSED : (hide.children.get(String(token)) ?? DISCLOSED);
+}
+
+/** A subtree whose path does not fit pathInput, walked with pointer strings; a capture misses it. */
+function fallbackWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, seed: Uint8Array): string {
+  if (capturing !== undefined) capturing.complete = false;
+  const outerCapture = capturing;
+  capturing = undefined;
+  try {
+    return sourceWalk(crypto, v, p, seedSource(crypto, seed));
+  } finally {
+    capturing = outerCapture;
+  }
 }
 
 /** Writes a non-negative integer in decimal at `o`; returns the end. */

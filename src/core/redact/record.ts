@@ -15,7 +15,7 @@ import { b64uDecode, b64uEncode } from "../encoding/base64url.js";
 import { fromHex, hexDigest, type HexDigest } from "../encoding/hex.js";
 import { appendPointer, isWithin, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
 import { hasMember, type JsonObject, type JsonValue } from "../json/value.js";
-import { nodeDigest, seedSource, type DigestSource } from "../digest/tree.js";
+import { nodeDigest, seedSource, type DigestSource, type ShareCapture } from "../digest/tree.js";
 import type { DisclosedRecord, ElidedRecord, EventRecord, PartialRecord } from "../bundle/types.js";
 import { outermost } from "./policy.js";
 import { valueAt } from "./pointer-glob.js";
@@ -84,6 +84,26 @@ export function redactRecord(crypto: CryptoProvider, record: OpenRecord, pointer
     salts[p] = b64uEncode(salt);
   });
   return { seq: record.seq, event, salts, redacted };
+}
+
+/**
+ * What `redactRecord(record, hide)` makes of a disclosed record, made from what the walk that
+ * checked the record captured (issue 14: the event is not hashed a second time): `hide` are the
+ * outermost pointers that hold a value, the capture was made from them. Undefined when the
+ * capture is not complete; the caller then uses redactRecord.
+ */
+export function shareFromCapture(seq: number, event: JsonObject, hide: readonly JsonPointer[], capture: ShareCapture): ShareRecord | undefined {
+  if (capture.eventDigest === undefined || !capture.complete) return undefined;
+  if (capture.digests.size !== hide.length) return undefined;
+  const redacted: Record<string, HexDigest> = {};
+  for (const p of hide) {
+    const digest = capture.digests.get(p);
+    if (digest === undefined) return undefined;
+    redacted[p] = hexDigest(digest);
+  }
+  const salts: Record<string, string> = {};
+  for (const [p, salt] of capture.salts) salts[p] = b64uEncode(salt);
+  return { seq, event: withNulls(event, ROOT_POINTER, new Set<string>(hide)) as JsonObject, salts, redacted };
 }
 
 /** A copy of v with null at every pointer of `hidden`. */

@@ -4,13 +4,16 @@
  * the array forms are built on the one-record ones. Pure: the CLI reads, times, signs and writes.
  */
 import type { CryptoProvider } from "../crypto/provider.js";
-import type { JsonPointer } from "../json/pointer.js";
-import type { EventRecord } from "../bundle/types.js";
+import { parsePointer, type JsonPointer } from "../json/pointer.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../json/value.js";
+import { recordFormOf, type EventRecord } from "../bundle/types.js";
+import { hexDigest } from "../encoding/hex.js";
+import { ShareCapture } from "../digest/tree.js";
 import { scanRecord, severityRank, type LeakFinding } from "../detect/scan.js";
 import { SEVERITIES } from "../detect/detectors.js";
-import { patternTokens, WILDCARD } from "./pointer-glob.js";
-import { policyTargets, type Policy, type PolicyRule } from "./policy.js";
-import { elideRecord, hiddenIn, isOpen, redactedPointers, redactRecord, type ShareRecord } from "./record.js";
+import { patternTokens, valueAt, WILDCARD } from "./pointer-glob.js";
+import { outermost, policyTargets, type Policy, type PolicyRule } from "./policy.js";
+import { elideRecord, hiddenIn, isOpen, redactedPointers, redactRecord, shareFromCapture, type ShareRecord } from "./record.js";
 
 /** What happens to one event: for `--dry-run` and the summary. */
 export interface PlanEntry {
@@ -44,6 +47,47 @@ export function applyPolicyToRecord(crypto: CryptoProvider, record: EventRecord,
   const before = new Set<string>(redactedPointers(record));
   const now = "redacted" in r ? (Object.keys(r.redacted) as JsonPointer[]) : [];
   return { record: r, plan: { seq: record.seq, action: "redact", pointers: now.filter((p) => !before.has(p)) } };
+}
+
+/**
+ * A disclosed record's policy targets, worked out before the record is checked (issue 14), and
+ * the capture that the check's digest walk fills with what the share needs (ShareCapture).
+ */
+export interface PlannedRecord {
+  readonly seq: number;
+  readonly event: JsonObject;
+  readonly elide: boolean;
+  /** The outermost pointers to hide that hold a value (redactRecord's). */
+  readonly hide: readonly JsonPointer[];
+  readonly capture: ShareCapture;
+}
+
+/**
+ * Plans a record that has the shape of a disclosed one (DESIGN §4: {seq, seed, event}); any other
+ * is undefined, and is redacted after its check with {@link applyPolicyToRecord}. The record is
+ * not checked yet: the plan is used only once the check has found nothing `invalid` in it.
+ */
+export function planDisclosedRecord(policy: Policy, record: JsonValue): PlannedRecord | undefined {
+  if (!isJsonObject(record) || recordFormOf(record) !== "disclosed") return undefined;
+  const { seq, event } = record;
+  if (!isJsonObject(event) || typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined;
+  const targets = policyTargets(policy, { seq, event, hidden: () => false });
+  const hide = targets.elide ? [] : outermost(targets.redact.filter((p) => valueAt(event, p) !== undefined));
+  return { seq, event, elide: targets.elide, hide, capture: new ShareCapture(hide.map((p) => parsePointer(p)!)) };
+}
+
+/**
+ * What {@link applyPolicyToRecord} makes of a planned record, from its capture: undefined when the
+ * capture is not complete (the record was not checked, or its walk left the byte path).
+ */
+export function appliedFromCapture(planned: PlannedRecord): AppliedRecord | undefined {
+  const { seq, capture } = planned;
+  if (planned.elide) {
+    if (capture.eventDigest === undefined || !capture.complete) return undefined;
+    return { record: { seq, digest: hexDigest(capture.eventDigest) }, plan: { seq, action: "elide", pointers: [] } };
+  }
+  const record = shareFromCapture(seq, planned.event, planned.hide, capture);
+  return record && { record, plan: { seq, action: "redact", pointers: [...planned.hide] } };
 }
 
 /** {@link applyPolicyToRecord} over every record of a bundle held in memory. */

@@ -17,6 +17,7 @@ import { validateEvent, type SchemaIssue } from "../../schema/validate.js";
 import type { Finding } from "../finding.js";
 import { evidenceFactsOf, type EvidenceFacts } from "./evidence.js";
 import { checkRecord } from "./record.js";
+import type { ShareCapture } from "../../digest/tree.js";
 
 /** What the header says the records' examinations must include beyond the always-made checks. */
 export interface RecordNeeds {
@@ -56,8 +57,9 @@ export interface RecordExamination {
   proof?: Uint8Array[];
 }
 
-export function examineRecord(crypto: CryptoProvider, record: JsonValue, index: number, line: number | undefined, needs: RecordNeeds): RecordExamination {
-  const r = checkRecord(crypto, record, index, needs.kind, line);
+/** `capture`: see checkRecord (never on worker threads: it is filled in place). */
+export function examineRecord(crypto: CryptoProvider, record: JsonValue, index: number, line: number | undefined, needs: RecordNeeds, capture?: ShareCapture): RecordExamination {
+  const r = checkRecord(crypto, record, index, needs.kind, line, capture);
   const x: RecordExamination = { redactedCount: r.redactedCount, findings: r.findings };
   if (r.form !== undefined) x.form = r.form;
   if (r.digest !== undefined) x.digest = r.digest;

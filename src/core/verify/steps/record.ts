@@ -8,7 +8,7 @@ import { b64uDecode, b64uDecodeInto } from "../../encoding/base64url.js";
 import { fromHex, isHexDigest } from "../../encoding/hex.js";
 import { hasMember, isJsonObject, type JsonObject, type JsonValue } from "../../json/value.js";
 import { appendPointer, asPointer, parsePointer, ROOT_POINTER, type JsonPointer } from "../../json/pointer.js";
-import { eventDigestAndDepth, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth } from "../../digest/tree.js";
+import { eventDigestAndDepth, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth, type ShareCapture } from "../../digest/tree.js";
 import { recordFormOf, type BundleKind, type RecordForm } from "../../bundle/types.js";
 import type { Finding } from "../finding.js";
 import { readProofHashes } from "./tree.js";
@@ -28,7 +28,11 @@ export interface RecordResult {
   proof?: Uint8Array[];
 }
 
-export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: number, kind: BundleKind | undefined, line?: number): RecordResult {
+/**
+ * `capture`: for a disclosed record, what a redaction takes from the digest walk (ShareCapture);
+ * filled only when the walk runs, and meaningful only when the result has no `invalid` finding.
+ */
+export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: number, kind: BundleKind | undefined, line?: number, capture?: ShareCapture): RecordResult {
   const base = "/events/" + index;
   const findings: Finding[] = [];
   const excerpt = kind === "excerpt";
@@ -93,7 +97,7 @@ export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: num
       return result;
     }
     // The digest walk measures the depth on its way (one walk, not two); the finding comes last either way.
-    const { digest, depth } = eventDigestAndDepth(crypto, event, seed);
+    const { digest, depth } = eventDigestAndDepth(crypto, event, seed, undefined, capture);
     if (depth > MAX_EVENT_DEPTH) tooDeep();
     result.digest = digest;
     return result;
