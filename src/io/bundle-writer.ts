@@ -7,7 +7,7 @@ import type { BundleFormat } from "../core/bundle/serialize.js";
 import type { BundleHeader, EventRecord } from "../core/bundle/types.js";
 import { canonicalize, JcsByteWriter } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
-import { assertWritable, cannotWrite, removeStaleTemps, tempPathIn, writeAll, type WriteOptions } from "./files.js";
+import { assertWritable, cannotWrite, commitTemp, removeStaleTemps, tempPathIn, writeAll, type WriteOptions } from "./files.js";
 import { isStdout, writeOutput } from "./stdout.js";
 
 /**
@@ -21,18 +21,25 @@ const SPOOL_FLUSH_BYTES = 64 * 1024;
  * Writes a bundle whose header is known only after its last record (export signs the chain head,
  * redact's block counts and signs the records),
  * with memory that does not grow with the number of records (issue 6): each record goes as JCS
- * to a spool file beside the output as soon as it is made; `finish(header)` then writes the
- * output atomically (DESIGN §11) from the spool, in the layout of serializeBundle (DESIGN §6): the
- * header line first for JSON Lines; `{"events":[...],` and the header's other members for the one
- * document (JCS puts "events" first). `discard()`, or any failure in `finish`, leaves nothing.
+ * to a spool file beside the output as soon as it is made; `finish(header)` then completes the
+ * output atomically (DESIGN §11), in the layout of serializeBundle (DESIGN §6). `discard()`, or
+ * any failure in `finish`, leaves nothing.
  *
- * An output of `-` is standard output (issue 11, `--out -`): the spool is then in the current
- * folder (mode 0600; never a shared temp folder), and `finish` writes the bundle to stdout.
+ * - The one document: JCS puts "events" first, so the spool is the output's temp file itself:
+ *   `{"events":[` is written when it is opened, the records as they come, and `],` with the
+ *   header's other members at the end; then it is put in place (issue 14: written once).
+ * - JSON Lines: the header line comes first and is known last, so the output is written from the
+ *   spool after it: a second write of the records' bytes (a copy in the kernel's page cache,
+ *   under 1% of an export's CPU: docs/performance.md).
+ * - An output of `-` is standard output (issue 11, `--out -`): the spool is then in the current
+ *   folder (mode 0600; never a shared temp folder), and `finish` writes the bundle to stdout.
  */
 export class BundleFileWriter {
   private fd: number | undefined;
   private readonly spool: string;
   private count = 0;
+  /** The mode the output gets: an output's, as the umask makes it. */
+  private outputMode = 0o600;
   /** Records not yet spooled, as bytes. */
   private readonly pending = new JcsByteWriter(2 * SPOOL_FLUSH_BYTES);
 
@@ -49,10 +56,23 @@ export class BundleFileWriter {
     removeStaleTemps(dir);
     this.spool = tempPathIn(dir);
     try {
-      this.fd = fs.openSync(this.spool, "wx", 0o600);
+      // Created with an output's mode as writeFileAtomic creates its temp file (the umask applies),
+      // that mode noted for the output, then made private before any byte is written: the records
+      // of a refused export (a secret found late) are never readable by others.
+      this.fd = fs.openSync(this.spool, "wx", options.mode ?? 0o644);
+      this.outputMode = fs.fstatSync(this.fd).mode & 0o777;
+      fs.fchmodSync(this.fd, 0o600);
     } catch (e) {
+      // Only a spool this run created is removed.
+      if (this.fd !== undefined) this.discard();
       throw cannotWrite(out, options, e);
     }
+    if (this.inPlace) this.pending.ascii('{"events":[');
+  }
+
+  /** Whether the spool becomes the output (the one document written to a file). */
+  private get inPlace(): boolean {
+    return this.format === "json" && !isStdout(this.out);
   }
 
   /** Records so far. */
@@ -81,10 +101,26 @@ export class BundleFileWriter {
   /** Writes the output: header and records, atomically; the spool is removed either way. */
   finish(header: BundleHeader): void {
     try {
+      const headerJcs = canonicalize(header as unknown as JsonObject);
+      if (this.inPlace) {
+        this.flush();
+        // The header's other members (UTF-8: names and policies may be any text).
+        this.writeSpool(Buffer.from("]," + headerJcs.slice(1) + "\n", "utf8"));
+        try {
+          // The spool was private while written; the output gets an output's mode.
+          fs.fchmodSync(this.fd!, this.outputMode);
+        } catch (e) {
+          throw cannotWrite(this.out, this.options, e);
+        }
+        assertWritable(this.out, this.options);
+        const fd = this.fd!;
+        this.fd = undefined;
+        commitTemp(fd, this.spool, this.out, this.options);
+        return;
+      }
       this.flush();
       fs.closeSync(this.fd!);
       this.fd = undefined;
-      const headerJcs = canonicalize(header as unknown as JsonObject);
       const chunks = this.format === "jsonl" ? [headerJcs + "\n", this.spooled()] : ['{"events":[', this.spooled(), "]," + headerJcs.slice(1) + "\n"];
       writeOutput(this.out, flatten(chunks), this.options);
     } finally {

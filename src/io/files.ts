@@ -129,14 +129,35 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
   const dir = path.dirname(path.resolve(file));
   removeStaleTemps(dir);
   const tmp = tempPathIn(dir);
-  let fd: number | undefined;
+  let fd: number;
   try {
     // Created with its final mode: a private key is never readable by others, not even briefly.
     fd = fs.openSync(tmp, "wx", options.mode ?? 0o644);
+  } catch (e) {
+    throw cannotWrite(file, options, e);
+  }
+  try {
     for (const c of chunks) writeAll(fd, c);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e instanceof IoError ? e : cannotWrite(file, options, e);
+  }
+  commitTemp(fd, tmp, file, options);
+}
+
+/**
+ * The last step of an atomic write (DESIGN §11): the temp file `tmp`, open as `fd` and written
+ * whole, beside `file`, is fsynced, closed and put in place (a hard link without `force`, so a
+ * file that appeared meanwhile is never clobbered; a rename with it). The temp file is gone
+ * afterwards, whatever happened; on a failure the previous file is left as it was.
+ */
+export function commitTemp(fd: number, tmp: string, file: string, options: WriteOptions): void {
+  let open = true;
+  try {
     fs.fsyncSync(fd);
     fs.closeSync(fd);
-    fd = undefined;
+    open = false;
     testPause("temp-written");
     if (options.force) {
       fs.renameSync(tmp, file);
@@ -144,9 +165,9 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
       fs.linkSync(tmp, file);
       fs.unlinkSync(tmp);
     }
-    fsyncDir(dir);
+    fsyncDir(path.dirname(path.resolve(file)));
   } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
+    if (open) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     if (e instanceof IoError) throw e;
     const code = (e as NodeJS.ErrnoException)?.code;

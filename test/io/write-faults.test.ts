@@ -68,6 +68,34 @@ describe("ENOSPC from the fault hook", () => {
     }
   });
 
+  it("the one-document form, written in place in its spool: --force over a good bundle fails whole (exit 73, the old bundle byte-identical, no temp file)", () => {
+    const dir = tempDir();
+    const key = demoKey(dir);
+    const out = path.join(dir, "p.json");
+    const args = ["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--format", "json", "--out", out];
+    expect(imladri(args).code).toBe(0);
+    const before = fs.readFileSync(out);
+    // Short of the header's members at the end (the last write), and inside the records.
+    for (const budget of [before.length - 20, 1000]) {
+      const r = imladri([...args, "--force"], { env: fault(`enospc:${budget}`) });
+      expect(r.code, r.stderr).toBe(73);
+      expect(r.stderr).toContain("ENOSPC");
+      expect(r.stderr).toContain("previous bundle is unchanged");
+      expect(fs.readFileSync(out).equals(before)).toBe(true);
+      expect(temps(dir)).toEqual([]);
+    }
+    // With room, the bundle is written (in one write of its bytes: the budget is its own size) and verifies.
+    const r = imladri([...args, "--force"], { env: fault(`enospc:${before.length}`) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(imladri(["proof", "verify", out, "--key", key.pub]).code).toBe(0);
+    expect(temps(dir)).toEqual([]);
+    // The mode of any output (the spool was 0600 while written), as a JSON Lines bundle gets it.
+    const lines = path.join(dir, "p.jsonl");
+    expect(imladri(["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--out", lines]).code).toBe(0);
+    expect(fs.statSync(out).mode & 0o777).toBe(fs.statSync(lines).mode & 0o777);
+    expect(fs.statSync(out).mode & 0o044).not.toBe(0);
+  });
+
   it("keys rotate: exit 73, the keyring byte-identical and still verifying, and it says so", () => {
     const dir = tempDir();
     const keyring = path.join(dir, "keyring.json");
