@@ -72,6 +72,12 @@ export class FirstN<T> {
     this.added++;
   }
 
+  /** Counts n more that are not kept: for items counted elsewhere once this list is full. */
+  skip(n: number): void {
+    if (n > 0 && this.kept.length < this.limit) throw new Error("FirstN.skip: the list has room; add the items instead");
+    this.added += n;
+  }
+
   addAll(items: Iterable<T>): void {
     for (const item of items) this.add(item);
   }

@@ -7,9 +7,9 @@
 import { JsonSyntaxError, parseJson } from "../json/parse.js";
 import { isJsonObject, type JsonObject } from "../json/value.js";
 import { validateEvent } from "../schema/validate.js";
-import { MAX_EVENT_DEPTH, nestingDepth } from "../digest/tree.js";
+import { MAX_EVENT_DEPTH } from "../digest/tree.js";
 import { survivesCanonicalForm } from "../json/canonical.js";
-import { appendPointer, ROOT_POINTER, type JsonPointer } from "../json/pointer.js";
+import { pointerFromTokens, type JsonPointer } from "../json/pointer.js";
 import type { JsonValue } from "../json/value.js";
 import { FirstN, MAX_EVENT_VALUES, MAX_LISTED_PROBLEMS } from "../limits.js";
 
@@ -43,10 +43,12 @@ export class EventLogChecker {
     }
     if (!isJsonObject(v)) return one("", "an event must be a JSON object");
     const problems = new FirstN<LogProblem>(MAX_LISTED_PROBLEMS);
-    if (nestingDepth(v) > MAX_EVENT_DEPTH) problems.add({ line, pointer: "", message: `the event nests deeper than ${MAX_EVENT_DEPTH} levels` });
-    for (const p of unreadableNumbers(v, ROOT_POINTER)) {
+    const unreadable = new FirstN<JsonPointer>(MAX_LISTED_PROBLEMS);
+    if (depthAndNumbers(v, [], unreadable) > MAX_EVENT_DEPTH) problems.add({ line, pointer: "", message: `the event nests deeper than ${MAX_EVENT_DEPTH} levels` });
+    for (const p of unreadable.items) {
       problems.add({ line, pointer: p, message: "this number's canonical form is an integer above 2^53-1, which no strict reader accepts: write it as a string" });
     }
+    problems.skip(unreadable.more);
     for (const issue of validateEvent(v).issues) problems.add({ line, pointer: issue.pointer, message: issue.message });
     if (typeof v.id === "string") {
       const first = this.ids.get(v.id);
@@ -58,12 +60,33 @@ export class EventLogChecker {
   }
 }
 
-function* unreadableNumbers(v: JsonValue, p: JsonPointer): Generator<JsonPointer> {
+/**
+ * The nesting depth of v (as nestingDepth counts it), and the pointer of each number in it whose
+ * canonical form is an integer above 2^53-1, into `unreadable`. One walk for both checks, and a
+ * pointer made from the names on the way down only for such a number (issue 14: these were two
+ * walks over every event of an export, one building a pointer per node).
+ */
+function depthAndNumbers(v: JsonValue, path: (string | number)[], unreadable: FirstN<JsonPointer>): number {
   if (typeof v === "number") {
-    if (!survivesCanonicalForm(v)) yield p;
-  } else if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) yield* unreadableNumbers(v[i]!, appendPointer(p, i));
-  } else if (v !== null && typeof v === "object") {
-    for (const k of Object.keys(v)) yield* unreadableNumbers(v[k]!, appendPointer(p, k));
+    if (!survivesCanonicalForm(v)) unreadable.add(pointerFromTokens(path));
+    return 0;
   }
+  if (v === null || typeof v !== "object") return 0;
+  let max = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      const d = depthAndNumbers(v[i]!, path, unreadable);
+      path.pop();
+      if (d > max) max = d;
+    }
+  } else {
+    for (const k of Object.keys(v)) {
+      path.push(k);
+      const d = depthAndNumbers(v[k]!, path, unreadable);
+      path.pop();
+      if (d > max) max = d;
+    }
+  }
+  return max + 1;
 }
