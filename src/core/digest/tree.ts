@@ -206,8 +206,8 @@ let scanner: LeafScanner | undefined;
 /**
  * What a redaction takes from the digest walk that checks a disclosed record (issue 14): that walk
  * works out every salt and node digest of the event, and a share needs some of them (the salt of
- * each leaf it discloses, the node digest at each pointer it hides), so `proof redact` and
- * `proof excerpt` make the share from them instead of hashing the event a second time.
+ * each leaf it discloses, the node digest at each pointer it hides), so `proof redact` makes the
+ * share from them instead of hashing the event a second time.
  *
  * Made from the outermost pointers to hide (each holding a value, none inside another, "" not
  * among them); the walk fills it in. Pointers are decoded from the walk's byte path only for
