@@ -85,10 +85,19 @@ export class BundleFileWriter {
    * valid until the next call.
    */
   add(record: EventRecord): Uint8Array {
+    return this.spoolRecord((buf) => buf.value(record as unknown as JsonObject));
+  }
+
+  /** Spools one record given as its JCS bytes (export's, written by its digest walk). */
+  addJcs(jcs: Uint8Array): void {
+    this.spoolRecord((buf) => buf.raw(jcs, 0, jcs.length));
+  }
+
+  private spoolRecord(write: (buf: JcsByteWriter) => void): Uint8Array {
     const buf = this.pending;
     if (this.format === "json" && this.count > 0) buf.ascii(",");
     const start = buf.length;
-    buf.value(record as unknown as JsonObject);
+    write(buf);
     const end = buf.length;
     if (this.format === "jsonl") buf.ascii("\n");
     this.count++;

@@ -100,7 +100,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
       }
       // Once the export will be refused for a secret, nothing more goes to the spool: a run killed
       // before the refusal must not leave secrets on disk (every event is still scanned and listed).
-      if (!refusingSecrets) writer.add(added.record);
+      if (!refusingSecrets) writer.addJcs(added.jcs);
     }
     if (problemCount > 0) {
       const details = problems.map((p) => `${logName}:${p.line}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);

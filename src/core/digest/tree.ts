@@ -10,7 +10,7 @@
  * without re-signing and without exposing a guessable hash.
  */
 import type { CryptoProvider } from "../crypto/provider.js";
-import { jcsStringRoom, writeJcsNumber, writeJcsString } from "../json/canonical.js";
+import { jcsStringRoom, writeJcsNumber, writeJcsString, type JcsByteWriter } from "../json/canonical.js";
 import { appendPointer, escapeToken, type JsonPointer, ROOT_POINTER } from "../json/pointer.js";
 import type { JsonObject, JsonValue } from "../json/value.js";
 
@@ -254,6 +254,24 @@ const DISCLOSED: HideNode = { hide: false, children: new Map() };
 /** The capture of the walk under way (set by eventDigestAndDepth, cleared by every other entry point). */
 let capturing: ShareCapture | undefined;
 
+/**
+ * Where the walk under way writes JCS(event) as it goes (set by eventDigestAndDepth, cleared by
+ * every other entry point). Export writes each record as JCS, and the walk already writes every
+ * leaf's JCS into its hash input and visits names in JCS order (issue 14: the record was encoded a
+ * second time): the leaves' bytes are copied from the hash input, names and punctuation written.
+ */
+let emitting: JcsByteWriter | undefined;
+
+/** What rides along an event's digest walk (eventDigestAndDepth). */
+export interface WalkAlong {
+  /** The leak detectors (export). */
+  scanner?: LeafScanner;
+  /** What a redaction takes from the walk (redact). */
+  capture?: ShareCapture;
+  /** Gets JCS(event) appended (export). */
+  jcs?: JcsByteWriter;
+}
+
 export function seedSource(crypto: CryptoProvider, seed: Uint8Array): DigestSource {
   // A private copy: saltOf writes a seed into its buffer once and then trusts the array's identity.
   const own = seed.slice();
@@ -267,14 +285,17 @@ export function nodeDigest(crypto: CryptoProvider, v: JsonValue, p: JsonPointer,
   const base = levelsInUse;
   const outer = scanner;
   const outerCapture = capturing;
+  const outerEmit = emitting;
   scanner = undefined;
   capturing = undefined;
+  emitting = undefined;
   try {
     return digestBytes(sourceWalk(crypto, v, p, source), 32);
   } finally {
     levelsInUse = base;
     scanner = outer;
     capturing = outerCapture;
+    emitting = outerEmit;
   }
 }
 
@@ -355,33 +376,32 @@ function sortedNames(v: { readonly [k: string]: JsonValue }): string[] {
   return names;
 }
 
-/** digest(event) = N(event, "") for a disclosed record; `leafScanner` sees its leaves on the way. */
-export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array, leafScanner?: LeafScanner): Uint8Array {
-  return eventDigestAndDepth(crypto, event, seed, leafScanner).digest;
+/** digest(event) = N(event, "") for a disclosed record, with what rides along its walk. */
+export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array, along: WalkAlong = {}): Uint8Array {
+  return eventDigestAndDepth(crypto, event, seed, along).digest;
 }
 
 /**
  * digest(event), and the event's nestingDepth found on the way: the verifier checks both
  * (DESIGN §4: events nest at most 60 levels) without walking the event twice.
  */
-export function eventDigestAndDepth(
-  crypto: CryptoProvider,
-  event: JsonValue,
-  seed: Uint8Array,
-  leafScanner?: LeafScanner,
-  capture?: ShareCapture,
-): { digest: Uint8Array; depth: number } {
+export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array, along: WalkAlong = {}): { digest: Uint8Array; depth: number } {
   const base = levelsInUse;
   deepest = base;
   const outer = scanner;
   const outerCapture = capturing;
-  scanner = leafScanner;
+  const outerEmit = emitting;
+  const capture = along.capture;
+  scanner = along.scanner;
   capturing = capture;
+  emitting = along.jcs;
   try {
     let digest: string;
     if (seed.length > PATH_ROOM) {
       if (capture) capture.complete = false;
       capturing = undefined;
+      emitting = undefined;
+      along.jcs?.value(event);
       digest = sourceWalk(crypto, event, ROOT_POINTER, seedSource(crypto, seed));
     } else {
       pathInput.bytes.set(seed, 0);
@@ -394,6 +414,7 @@ export function eventDigestAndDepth(
     levelsInUse = base;
     scanner = outer;
     capturing = outerCapture;
+    emitting = outerEmit;
   }
 }
 
@@ -424,7 +445,7 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
     const salt = crypto.sha256Latin1(pathInput.head(end));
     const buf = leafInput.bytes;
     for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt.charCodeAt(i);
-    const digest = leafHash(crypto, v);
+    const digest = leafHash(crypto, v, emitting);
     if (scanner !== undefined && (typeof v === "string" || typeof v === "number")) {
       const text = scanner.leafText(v);
       if (text !== undefined) scanner.leaf(text, pathOf(seed, end), digestBytes(digest, 32));
@@ -438,10 +459,13 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
   if (d >= deepest) deepest = d + 1;
   const body = level(d);
   let o = 0;
+  const out = emitting;
   if (Array.isArray(v)) {
     body.bytes[o++] = TAG_ARRAY;
     body.bytes[o++] = 0x5b; // [
+    out?.byte(0x5b);
     for (let i = 0; i < v.length; i++) {
+      if (i > 0) out?.byte(0x2c); // ,
       let digest: string;
       // "/" + at most 16 digits of an index.
       if (end + 17 > PATH_ROOM) {
@@ -453,13 +477,20 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
       o = appendElement(body, o, i, digest);
     }
     body.bytes[o++] = 0x5d; // ]
+    out?.byte(0x5d);
   } else {
     body.bytes[o++] = TAG_OBJECT;
     body.bytes[o++] = 0x7b; // {
+    out?.byte(0x7b);
     const names = sortedNames(v);
     if (scanner !== undefined) scanObject(crypto, scanner, v, names, undefined, undefined, seed, end);
     for (let i = 0; i < names.length; i++) {
       const k = names[i]!;
+      if (out !== undefined) {
+        if (i > 0) out.byte(0x2c); // ,
+        out.value(k);
+        out.byte(0x3a); // :
+      }
       let digest: string;
       // "/" + the escaped name, at most 3 UTF-8 bytes per UTF-16 unit (2 for "~0" and "~1").
       if (end + 1 + 3 * k.length > PATH_ROOM) {
@@ -471,6 +502,7 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
       o = appendMember(body, o, i, k, digest);
     }
     body.bytes[o++] = 0x7d; // }
+    out?.byte(0x7d);
   }
   levelsInUse = d;
   return body.hash(crypto, o);
@@ -485,11 +517,16 @@ function below(hide: HideNode, token: string | number): HideNode {
 function fallbackWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, seed: Uint8Array): string {
   if (capturing !== undefined) capturing.complete = false;
   const outerCapture = capturing;
+  const outerEmit = emitting;
   capturing = undefined;
+  emitting = undefined;
+  // The subtree's JCS written whole, where the walk would have written it.
+  outerEmit?.value(v);
   try {
     return sourceWalk(crypto, v, p, seedSource(crypto, seed));
   } finally {
     capturing = outerCapture;
+    emitting = outerEmit;
   }
 }
 
@@ -564,9 +601,10 @@ function scanObject(
 
 /**
  * H(0x00 || salt || JCS(v)) as a digest string, for a string, number, boolean or null, with the
- * salt already in leafInput's bytes 1..16.
+ * salt already in leafInput's bytes 1..16; JCS(v) is also appended to `out` when given (before
+ * the hash, which may let a grown buffer go).
  */
-function leafHash(crypto: CryptoProvider, v: string | number | boolean | null): string {
+function leafHash(crypto: CryptoProvider, v: string | number | boolean | null, out?: JcsByteWriter): string {
   let o = 1 + SALT_BYTES;
   leafInput.bytes[0] = TAG_LEAF;
   if (typeof v === "string") {
@@ -583,6 +621,7 @@ function leafHash(crypto: CryptoProvider, v: string | number | boolean | null): 
     // A hand-built value (undefined, an array hole, a function, a bigint) has no JCS: refused as canonicalize refuses it.
     throw new TypeError(`cannot canonicalize a value of type ${typeof v}: expected a JSON value`);
   }
+  out?.raw(leafInput.bytes, 1 + SALT_BYTES, o);
   return leafInput.hash(crypto, o);
 }
 

@@ -12,6 +12,7 @@ import { b64uEncode } from "../encoding/base64url.js";
 import { hexDigest } from "../encoding/hex.js";
 import { bytesEqual } from "../encoding/utf8.js";
 import { eventDigest, SEED_BYTES } from "../digest/tree.js";
+import { JcsByteWriter } from "../json/canonical.js";
 import type { DisclosedRecord } from "../bundle/types.js";
 import type { JsonObject } from "../json/value.js";
 import { makeStatement, statementBytes, type Issuer, type Statement } from "../statement/statement.js";
@@ -25,9 +26,15 @@ import { LeakCollector, type LeakFinding } from "../detect/scan.js";
  * event there, or the earlier record could not be read again (`earlierIntact()` tells which).
  * No more events may be added after that.
  */
-export type AddResult = { ok: true; record: DisclosedRecord; leaks: LeakFinding[] } | { ok: false; seq: number };
+/**
+ * An event chained: its record, and the record's JCS bytes (written by the digest walk, issue 14;
+ * valid until the next `add`), or the seq of a refused one.
+ */
+export type AddResult = { ok: true; record: DisclosedRecord; jcs: Uint8Array; leaks: LeakFinding[] } | { ok: false; seq: number };
 
 export class Exporter {
+  /** The JCS bytes of the record being added (reused: a record's bytes are valid until the next add). */
+  private readonly recordJcs = new JcsByteWriter(16 * 1024);
   private readonly chain: ChainBuilder;
   /** DESIGN §12: the event tree over the same digests, old and new (a continued v1 bundle becomes v2). */
   private readonly tree: MerkleBuilder;
@@ -64,22 +71,36 @@ export class Exporter {
     // DESIGN §9: the leak detectors see every leaf in the digest walk itself (issue 14), keyed
     // with the node digests the walk computes anyway.
     const leaks = new LeakCollector(this.crypto, seq);
+    // JCS({event, seed, seq}): "event" comes first, and its bytes come from the digest walk.
+    const jcs = this.recordJcs;
+    jcs.reset();
+    jcs.ascii('{"event":');
     if (seq < this.earlierLength) {
       const prior = this.pullEarlier();
-      const digest = prior && eventDigest(this.crypto, event, prior.seed, leaks);
+      const digest = prior && eventDigest(this.crypto, event, prior.seed, { scanner: leaks, jcs });
       if (!prior || !digest || !bytesEqual(digest, prior.digest)) {
         this.refused = true;
         return { ok: false, seq };
       }
       this.chain.push(digest);
       this.tree.push(digest);
-      return { ok: true, record: { seq, seed: b64uEncode(prior.seed), event }, leaks: leaks.findings };
+      return this.added({ seq, seed: b64uEncode(prior.seed), event }, leaks);
     }
     const seed = this.crypto.randomBytes(SEED_BYTES);
-    const digest = eventDigest(this.crypto, event, seed, leaks);
+    const digest = eventDigest(this.crypto, event, seed, { scanner: leaks, jcs });
     this.chain.push(digest);
     this.tree.push(digest);
-    return { ok: true, record: { seq, seed: b64uEncode(seed), event }, leaks: leaks.findings };
+    return this.added({ seq, seed: b64uEncode(seed), event }, leaks);
+  }
+
+  private added(record: DisclosedRecord, leaks: LeakCollector): AddResult {
+    const jcs = this.recordJcs;
+    jcs.ascii(',"seed":');
+    jcs.value(record.seed);
+    jcs.ascii(',"seq":');
+    jcs.value(record.seq);
+    jcs.byte(0x7d); // }
+    return { ok: true, record, jcs: jcs.bytes.subarray(0, jcs.length), leaks: leaks.findings };
   }
 
   /**

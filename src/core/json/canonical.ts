@@ -210,6 +210,19 @@ export class JcsByteWriter {
     for (let i = 0; i < text.length; i++) this.bytes[this.length++] = text.charCodeAt(i);
   }
 
+  /** Appends bytes [start, end) of `from`: JCS already written elsewhere (the digest walk's leaves). */
+  raw(from: Uint8Array, start: number, end: number): void {
+    this.room(end - start);
+    this.bytes.set(from.subarray(start, end), this.length);
+    this.length += end - start;
+  }
+
+  /** Appends one ASCII byte (`,` `:` `[` `]` `{` `}`). */
+  byte(b: number): void {
+    this.room(1);
+    this.bytes[this.length++] = b;
+  }
+
   /** Empties the buffer; one that grew beyond four times its default size is let go. */
   reset(): void {
     this.length = 0;

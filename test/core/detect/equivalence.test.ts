@@ -70,7 +70,7 @@ describe("detectors find what they found before the linear-time rewrite", () => 
   it("on every planted event, scanned in the digest walk as export does: the same findings, and the same digest", () => {
     for (const { seq, event, expected } of withPlanted()) {
       const leaks = new LeakCollector(crypto, seq);
-      const digest = eventDigest(crypto, event, seedOf(seq), leaks);
+      const digest = eventDigest(crypto, event, seedOf(seq), { scanner: leaks });
       expect(leaks.findings.map(row), `seq ${seq}`).toEqual(expected);
       expect(digest).toEqual(eventDigest(crypto, event, seedOf(seq)));
     }
@@ -118,7 +118,7 @@ describe("the cap on findings per value", () => {
     const event = { note: "a@b.co ".repeat(25), other: "x" };
     const viaScan = scanEvent(crypto, event, 0, seedSource(crypto, seedOf(0)));
     const leaks = new LeakCollector(crypto, 0);
-    eventDigest(crypto, event, seedOf(0), leaks);
+    eventDigest(crypto, event, seedOf(0), { scanner: leaks });
     for (const found of [viaScan, leaks.findings]) {
       expect(found).toHaveLength(20);
       expect(found[19]!.more).toBe(5);

@@ -97,7 +97,7 @@ export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: num
       return result;
     }
     // The digest walk measures the depth on its way (one walk, not two); the finding comes last either way.
-    const { digest, depth } = eventDigestAndDepth(crypto, event, seed, undefined, capture);
+    const { digest, depth } = eventDigestAndDepth(crypto, event, seed, capture ? { capture } : {});
     if (depth > MAX_EVENT_DEPTH) tooDeep();
     result.digest = digest;
     return result;
