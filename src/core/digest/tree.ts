@@ -412,8 +412,16 @@ let pathWalking = false;
 
 /** A DigestSource asked by a pointer's UTF-8 bytes, `path[0, end)`, which are valid only during the call. */
 export interface PathSource {
-  /** The salt of the scalar at that pointer, or undefined when the record does not carry it. */
-  salt(path: Uint8Array, end: number): Uint8Array | undefined;
+  /**
+   * Writes the salt of the scalar at that pointer into `out` at `at` (SALT_BYTES bytes) and returns
+   * true, or returns false when the record does not carry it.
+   */
+  salt(path: Uint8Array, end: number, out: Uint8Array, at: number): boolean;
+  /**
+   * Bit (n mod 32) set when some stand-in's pointer is n bytes long: `redacted` is asked only at
+   * those lengths (most nodes are ruled out without a call).
+   */
+  readonly standInLengths: number;
   /** A node digest that stands in for the (redacted) value at that pointer, if any. */
   redacted(path: Uint8Array, end: number): Uint8Array | undefined;
   /** Called for a scalar whose salt is missing; the digest then cannot match the signed one. */
@@ -450,16 +458,16 @@ export function partialEventDigest(crypto: CryptoProvider, event: JsonValue, sou
 
 /** N(v, p) as a digest string, where pointerPath holds UTF8(p) in its first `end` bytes. */
 function pathWalk(crypto: CryptoProvider, v: JsonValue, source: PathSource, end: number): string {
-  const stand = source.redacted(pointerPath.bytes, end);
-  if (stand !== undefined) return digestString(stand);
+  if ((source.standInLengths & (1 << (end & 31))) !== 0) {
+    const stand = source.redacted(pointerPath.bytes, end);
+    if (stand !== undefined) return digestString(stand);
+  }
   if (v === null || typeof v !== "object") {
-    let salt = source.salt(pointerPath.bytes, end);
-    if (salt === undefined) {
-      source.missingSalt(pointerPath.bytes, end);
-      salt = ZERO_SALT;
-    }
     const buf = leafInput.bytes;
-    for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = salt[i]!;
+    if (!source.salt(pointerPath.bytes, end, buf, 1)) {
+      source.missingSalt(pointerPath.bytes, end);
+      for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = ZERO_SALT[i]!;
+    }
     return leafHash(crypto, v);
   }
   const d = levelsInUse++;

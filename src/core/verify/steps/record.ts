@@ -219,25 +219,26 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
   let cursor = 0;
   let keyIndex: Map<string, number> | undefined;
   const { digest, depth } = partialEventDigest(crypto, event, {
-    salt: (path, end) => {
+    salt: (path, end, out, at) => {
       let i = cursor;
       const key = saltKeys[i];
       if (key === undefined || !isAsciiPath(key, path, end)) {
         // Not the key under the cursor: the pointer, decoded, looked up as before (the walk makes
         // only canonical pointers, so the string is what to look up).
         const p = pathPointer(path, end);
-        if (!hasMember(saltsIn, p)) return undefined;
+        if (!hasMember(saltsIn, p)) return false;
         keyIndex ??= new Map(saltKeys.map((k, j) => [k, j]));
         i = keyIndex.get(p)!;
       }
       cursor = i + 1;
-      if (saltValid[i] === 0) return undefined;
-      for (let j = 0, o = SALT_BYTES * i; j < SALT_BYTES; j++) saltScratch[j] = saltBytes[o + j]!;
+      if (saltValid[i] === 0) return false;
+      for (let j = 0, o = SALT_BYTES * i; j < SALT_BYTES; j++) out[at + j] = saltBytes[o + j]!;
       taken++;
-      return saltScratch;
+      return true;
     },
+    standInLengths: standIns === undefined ? 0 : standIns.lengths,
     redacted: (path, end) => {
-      if (standIns === undefined || (standIns.lengths & (1 << (end & 31))) === 0) return undefined;
+      if (standIns === undefined) return undefined;
       const candidates = standIns.byLength.get(end);
       if (candidates === undefined) return undefined;
       for (const c of candidates) if (c.ascii ? isAsciiPath(c.pointer, path, end) : pathPointer(path, end) === c.pointer) return c.digest;
@@ -283,7 +284,7 @@ interface StandIn {
 }
 
 interface StandIns {
-  /** Bit (n mod 32) set for every UTF-8 length n of a redacted pointer: most nodes are ruled out by one AND. */
+  /** Bit (n mod 32) set for every UTF-8 length n of a redacted pointer (PathSource.standInLengths). */
   lengths: number;
   byLength: Map<number, StandIn[]>;
 }
@@ -325,7 +326,7 @@ function utf8Length(s: string): { bytes: number; ascii: boolean } {
   return { bytes, ascii };
 }
 
-/** The salt a leaf takes, decoded; the walk copies it at once. */
+/** A salt being checked, decoded. */
 const saltScratch = new Uint8Array(SALT_BYTES);
 
 /**
