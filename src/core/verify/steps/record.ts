@@ -159,7 +159,7 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
    *   Each leaf is visited once, so every salt taken is a different one: taken salts are counted
    *   and the extra ones named only when the counts differ.
    * - A stand-in is looked for only at a node whose path has the UTF-8 length of some redacted
-   *   pointer, and then by comparing bytes.
+   *   pointer, and then compared character for byte (ASCII) or decoded and compared as text.
    */
   const saltKeys = Object.keys(saltsIn);
   const { bytes: saltBytes, valid: saltValid } = saltTable(saltKeys.length);
@@ -228,7 +228,10 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
         const p = pathPointer(path, end);
         if (!hasMember(saltsIn, p)) return false;
         keyIndex ??= new Map(saltKeys.map((k, j) => [k, j]));
-        i = keyIndex.get(p)!;
+        const j = keyIndex.get(p);
+        // An own member that Object.keys does not list (not enumerable) is no JSON member.
+        if (j === undefined) return false;
+        i = j;
       }
       cursor = i + 1;
       if (saltValid[i] === 0) return false;
