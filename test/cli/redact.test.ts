@@ -66,6 +66,48 @@ describe("proof redact", () => {
     expect(imladri(["proof", "verify", share, "--key", key.pub]).code).toBe(0);
   });
 
+  it("a share's salts are checked: a changed, a moved and a missing salt are each caught (issue 14: the verifier takes salts by cursor)", () => {
+    const share = file("salts.jsonl");
+    expect(imladri(["proof", "redact", full, "--out", share, "--policy", "auditor"]).code).toBe(0);
+    expect(imladri(["proof", "verify", share, "--key", key.pub]).code).toBe(0);
+    const lines = fs.readFileSync(share, "utf8").split("\n");
+    const at = lines.findIndex((l, i) => i > 0 && l.includes('"salts"') && Object.keys(JSON.parse(l).salts).length >= 2);
+    const tampered = (name: string, change: (salts: Record<string, string>) => void): string => {
+      const record = JSON.parse(lines[at]!);
+      change(record.salts);
+      const copy = [...lines];
+      // Written back in JCS key order, as a writer would (the verifier must not rely on it anyway).
+      const keys = Object.keys(record.salts).sort();
+      copy[at] = JSON.stringify({ ...record, salts: Object.fromEntries(keys.map((k) => [k, record.salts[k]])) });
+      const out = file(name);
+      fs.writeFileSync(out, copy.join("\n"));
+      return out;
+    };
+    const codes = (f: string) => {
+      const r = imladri(["proof", "verify", f, "--key", key.pub, "--json"]);
+      expect(r.code).toBe(1);
+      return JSON.parse(r.stdout).findings.map((x: { code: string }) => x.code) as string[];
+    };
+    const seq = at - 1;
+    // Another valid salt: the record's digest changes, so the chain breaks at it.
+    const changed = tampered("salt-changed.jsonl", (s) => {
+      const [a, b] = Object.keys(s);
+      [s[a!], s[b!]] = [s[b!]!, s[a!]!];
+    });
+    expect(codes(changed)).toContain("chain.head-mismatch");
+    // A salt moved to a pointer with no disclosed value: missing where it was, extra where it is.
+    const moved = tampered("salt-moved.jsonl", (s) => {
+      const k = Object.keys(s)[0]!;
+      s[k + "x"] = s[k]!;
+      delete s[k];
+    });
+    expect(codes(moved)).toEqual(expect.arrayContaining(["record.salt-missing", "record.salt-extra"]));
+    const r = JSON.parse(imladri(["proof", "verify", moved, "--key", key.pub, "--json"]).stdout);
+    expect(r.findings.find((f: { code: string }) => f.code === "record.salt-missing").pointer).toMatch(new RegExp(`^/events/${seq}/event/`));
+    const missing = tampered("salt-missing.jsonl", (s) => delete s[Object.keys(s).at(-1)!]);
+    expect(codes(missing)).toContain("record.salt-missing");
+  });
+
   it("--dry-run prints the plan and writes nothing", () => {
     const out = file("dry.json");
     const before = fs.readdirSync(dir).sort();

@@ -530,6 +530,112 @@ function fallbackWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, seed
   }
 }
 
+/*
+ * A partial record's walk (a share, DESIGN §4, §6), for the verifier: the same tree as sourceWalk,
+ * but the pointer of the node is kept as its UTF-8 bytes in pointerPath, growing and shrinking with
+ * the walk as seedWalk's path does, and the PathSource is asked by those bytes. No pointer string
+ * is built per node (issue 14); a source decodes one (pathPointer) only when it needs it.
+ * test/core/verify/partial-walk.test.ts checks it against the sourceWalk it replaces there.
+ */
+/** The pointer of the node pathWalk is at, as UTF-8: grows for a long path (no fallback walk needed). */
+let pointerPath = new Scratch();
+let pathWalking = false;
+
+/** A DigestSource asked by a pointer's UTF-8 bytes, `path[0, end)`, which are valid only during the call. */
+export interface PathSource {
+  /**
+   * Writes the salt of the scalar at that pointer into `out` at `at` (SALT_BYTES bytes) and returns
+   * true, or returns false when the record does not carry it.
+   */
+  salt(path: Uint8Array, end: number, out: Uint8Array, at: number): boolean;
+  /**
+   * Bit (n mod 32) set when some stand-in's pointer is n bytes long: `redacted` is asked only at
+   * those lengths (most nodes are ruled out without a call).
+   */
+  readonly standInLengths: number;
+  /** A node digest that stands in for the (redacted) value at that pointer, if any. */
+  redacted(path: Uint8Array, end: number): Uint8Array | undefined;
+  /** Called for a scalar whose salt is missing; the digest then cannot match the signed one. */
+  missingSalt(path: Uint8Array, end: number): void;
+}
+
+/** The pointer whose UTF-8 bytes are `path[0, end)`, as a PathSource is given it. */
+export function pathPointer(path: Uint8Array, end: number): JsonPointer {
+  return pathDecoder.decode(path.subarray(0, end)) as JsonPointer;
+}
+
+/**
+ * N(event, "") of a partial record, with salts and stand-ins from `source`, and the nesting depth
+ * of what the walk visited (a stand-in's value is not visited). Not re-entrant: a source must not
+ * start another partialEventDigest from its callbacks (it may compute any other digest).
+ */
+export function partialEventDigest(crypto: CryptoProvider, event: JsonValue, source: PathSource): { digest: Uint8Array; depth: number } {
+  if (pathWalking) throw new Error("digest tree: partialEventDigest is not re-entrant");
+  pathWalking = true;
+  const base = levelsInUse;
+  deepest = base;
+  const outer = scanner;
+  scanner = undefined;
+  try {
+    const digest = pathWalk(crypto, event, source, 0);
+    return { digest: digestBytes(digest, 32), depth: deepest - base };
+  } finally {
+    levelsInUse = base;
+    scanner = outer;
+    pathWalking = false;
+    if (pointerPath.bytes.length > SCRATCH_BYTES) pointerPath = new Scratch();
+  }
+}
+
+/** N(v, p) as a digest string, where pointerPath holds UTF8(p) in its first `end` bytes. */
+function pathWalk(crypto: CryptoProvider, v: JsonValue, source: PathSource, end: number): string {
+  if ((source.standInLengths & (1 << (end & 31))) !== 0) {
+    const stand = source.redacted(pointerPath.bytes, end);
+    if (stand !== undefined) return digestString(stand);
+  }
+  if (v === null || typeof v !== "object") {
+    const buf = leafInput.bytes;
+    if (!source.salt(pointerPath.bytes, end, buf, 1)) {
+      source.missingSalt(pointerPath.bytes, end);
+      for (let i = 0; i < SALT_BYTES; i++) buf[1 + i] = ZERO_SALT[i]!;
+    }
+    return leafHash(crypto, v);
+  }
+  const d = levelsInUse++;
+  if (d >= deepest) deepest = d + 1;
+  const body = level(d);
+  let o = 0;
+  if (Array.isArray(v)) {
+    body.bytes[o++] = TAG_ARRAY;
+    body.bytes[o++] = 0x5b; // [
+    for (let i = 0; i < v.length; i++) {
+      // "/" + at most 16 digits of an index; a child may have grown the buffer, so it is read again.
+      pointerPath.room(end + 17, end);
+      const path = pointerPath.bytes;
+      path[end] = 0x2f; // /
+      const digest = pathWalk(crypto, v[i]!, source, writeIndex(path, end + 1, i));
+      o = appendElement(body, o, i, digest);
+    }
+    body.bytes[o++] = 0x5d; // ]
+  } else {
+    body.bytes[o++] = TAG_OBJECT;
+    body.bytes[o++] = 0x7b; // {
+    const names = sortedNames(v);
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i]!;
+      // "/" + the escaped name, at most 3 UTF-8 bytes per UTF-16 unit (2 for "~0" and "~1").
+      pointerPath.room(end + 1 + 3 * k.length, end);
+      const path = pointerPath.bytes;
+      path[end] = 0x2f; // /
+      const digest = pathWalk(crypto, v[k]!, source, writeToken(path, end + 1, k));
+      o = appendMember(body, o, i, k, digest);
+    }
+    body.bytes[o++] = 0x7d; // }
+  }
+  levelsInUse = d;
+  return body.hash(crypto, o);
+}
+
 /** Writes a non-negative integer in decimal at `o`; returns the end. */
 function writeIndex(buf: Uint8Array, o: number, i: number): number {
   if (i < 10) {

@@ -8,7 +8,7 @@ import { b64uDecode, b64uDecodeInto } from "../../encoding/base64url.js";
 import { fromHex, isHexDigest } from "../../encoding/hex.js";
 import { hasMember, isJsonObject, type JsonObject, type JsonValue } from "../../json/value.js";
 import { appendPointer, asPointer, parsePointer, ROOT_POINTER, type JsonPointer } from "../../json/pointer.js";
-import { eventDigestAndDepth, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth, type ShareCapture } from "../../digest/tree.js";
+import { eventDigestAndDepth, partialEventDigest, pathPointer, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth, type ShareCapture } from "../../digest/tree.js";
 import { recordFormOf, type BundleKind, type RecordForm } from "../../bundle/types.js";
 import type { Finding } from "../finding.js";
 import { readProofHashes } from "./tree.js";
@@ -103,9 +103,14 @@ export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: num
     return result;
   }
 
-  // Partial record.
-  if (nestingDepth(event) > MAX_EVENT_DEPTH) tooDeep();
-  const digest = partialDigest(crypto, record, event, bad);
+  // Partial record. The digest walk measures the depth on its way (one walk, not two); the
+  // finding goes before the others, where the old separate depth walk put it.
+  const depthAt = findings.length;
+  const { digest, depth } = partialDigest(crypto, record, event, bad);
+  if ((depth ?? nestingDepth(event)) > MAX_EVENT_DEPTH) {
+    tooDeep();
+    findings.splice(depthAt, 0, findings.pop()!);
+  }
   result.redactedCount = isJsonObject(record.redacted) ? Object.keys(record.redacted).length : 0;
   if (digest !== undefined) result.digest = digest;
   return result;
@@ -130,45 +135,58 @@ function excerptRecordParts(input: JsonObject, bad: Bad): { record: JsonObject; 
   return read.hashes ? { record, proof: read.hashes } : { record };
 }
 
-function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonObject, bad: Bad): Uint8Array | undefined {
+/**
+ * A partial record's event digest (undefined when the record is broken) and, when its walk saw
+ * the whole event (no stand-in hid a value that is not null), the event's nesting depth.
+ */
+function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonObject, bad: Bad): { digest?: Uint8Array; depth?: number } {
   const saltsIn = record.salts;
   const redactedIn = record.redacted;
   if (!isJsonObject(saltsIn)) {
     bad("record.salts", '"salts" must be an object mapping pointers to salts', "/salts");
-    return undefined;
+    return {};
   }
   if (!isJsonObject(redactedIn)) {
     bad("record.redacted", '"redacted" must be an object mapping pointers to node digests', "/redacted");
-    return undefined;
+    return {};
   }
   let ok = true;
   /*
-   * Issue 14: the walk asks for a salt per disclosed leaf and a stand-in per node, so the
-   * bookkeeping is kept off the heap where it can be: salts are checked here without keeping
-   * them, looked up in the record's own `salts` object and decoded into one reused array when the
-   * walk takes them, and counted rather than deleted from a Map (each leaf is visited once, so
-   * every salt taken is a different one; extras are then found only when the counts differ).
+   * Issue 14: the walk asks for a salt per disclosed leaf and a stand-in per node by the pointer's
+   * UTF-8 bytes (partialEventDigest), so no pointer string is built per node:
+   * - Salts are checked and decoded once, here, into one array (`saltBytes`, by key index). The
+   *   keys come in JCS order, which is the walk's order but where array indexes of 10 and up or
+   *   names holding characters below "/" (or "~", "/", escaped) reorder them; so a cursor follows
+   *   the keys, and a leaf takes the key under it when that key is the leaf's pointer, compared
+   *   character for byte in ASCII. Otherwise (another order, non-ASCII) the pointer is decoded
+   *   and looked up as an own member, exactly as before, and the cursor moves past that key.
+   *   Each leaf is visited once, so every salt taken is a different one: taken salts are counted
+   *   and the extra ones named only when the counts differ.
+   * - A stand-in is looked for only at a node whose path has the UTF-8 length of some redacted
+   *   pointer, and then compared character for byte (ASCII) or decoded and compared as text.
    */
   const saltKeys = Object.keys(saltsIn);
-  const saltScratch = new Uint8Array(SALT_BYTES);
+  const { bytes: saltBytes, valid: saltValid } = saltTable(saltKeys.length);
   let saltsValid = 0;
-  for (const p of saltKeys) {
+  for (let i = 0; i < saltKeys.length; i++) {
+    const p = saltKeys[i]!;
     const s = saltsIn[p];
+    saltValid[i] = 0;
     if (asPointer(p) === undefined) {
       bad("record.salt-pointer", `salt key ${JSON.stringify(p)} is not a JSON Pointer in canonical spelling`, "/salts");
       ok = false;
     } else if (typeof s !== "string" || !decodeSalt(s, saltScratch)) {
       bad("record.salt", `the salt for ${JSON.stringify(p)} must be ${SALT_BYTES} bytes of strict base64url`, "/salts");
       ok = false;
-    } else saltsValid++;
+    } else {
+      for (let j = 0, o = SALT_BYTES * i; j < SALT_BYTES; j++) saltBytes[o + j] = saltScratch[j]!;
+      saltValid[i] = 1;
+      saltsValid++;
+    }
   }
-  /** Whether `p`, a key of saltsIn, is a valid salt (then decoded into saltScratch). */
-  const validSalt = (p: string): boolean => {
-    const s = saltsIn[p];
-    return typeof s === "string" && asPointer(p) !== undefined && decodeSalt(s, saltScratch);
-  };
   const redactedKeys = Object.keys(redactedIn);
   const redacted = new Map<string, Uint8Array>();
+  let standInsNull = true;
   for (const p of redactedKeys) {
     const d = redactedIn[p];
     const ptr = asPointer(p);
@@ -191,29 +209,49 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
     if (value !== null) {
       bad("record.redacted-value", `redacted pointer ${JSON.stringify(p)} must hold null in the event${value === undefined ? " (it does not exist)" : ""}`, "/event" + p);
       ok = false;
+      standInsNull = false;
     }
     redacted.set(p, fromHex(d)!);
   }
-  // Most nodes are at no redacted pointer, and most have a length none of them has: checking the
-  // length first spares hashing the pointer for a Map lookup.
-  const redactedLengths = new Set<number>();
-  for (const p of redacted.keys()) redactedLengths.add(p.length);
-  for (const [outer, inner] of nestedPointers([...redacted.keys()] as JsonPointer[])) {
+  for (const [outer, inner] of redacted.size < 2 ? [] : nestedPointers([...redacted.keys()] as JsonPointer[])) {
     bad("record.redacted-nested", `redacted pointers nest: ${JSON.stringify(inner)} lies inside ${JSON.stringify(outer)} (writers keep the outermost)`, "/redacted");
     ok = false;
   }
+  const standIns = standInsByLength(redacted);
   const missing: string[] = [];
   let taken = 0;
-  const digest = nodeDigest(crypto, event, ROOT_POINTER, {
-    salt: (p) => {
-      // The walk asks only for pointers it made, which are canonical: the string is what to check.
-      const s = hasMember(saltsIn, p) ? saltsIn[p] : undefined;
-      if (typeof s !== "string" || !decodeSalt(s, saltScratch)) return undefined;
+  let cursor = 0;
+  let keyIndex: Map<string, number> | undefined;
+  const { digest, depth } = partialEventDigest(crypto, event, {
+    salt: (path, end, out, at) => {
+      let i = cursor;
+      const key = saltKeys[i];
+      if (key === undefined || !isAsciiPath(key, path, end)) {
+        // Not the key under the cursor: the pointer, decoded, looked up as before (the walk makes
+        // only canonical pointers, so the string is what to look up).
+        const p = pathPointer(path, end);
+        if (!hasMember(saltsIn, p)) return false;
+        keyIndex ??= new Map(saltKeys.map((k, j) => [k, j]));
+        const j = keyIndex.get(p);
+        // An own member that Object.keys does not list (not enumerable) is no JSON member.
+        if (j === undefined) return false;
+        i = j;
+      }
+      cursor = i + 1;
+      if (saltValid[i] === 0) return false;
+      for (let j = 0, o = SALT_BYTES * i; j < SALT_BYTES; j++) out[at + j] = saltBytes[o + j]!;
       taken++;
-      return saltScratch;
+      return true;
     },
-    redacted: redacted.size === 0 ? () => undefined : (p) => (redactedLengths.has(p.length) ? redacted.get(p) : undefined),
-    missingSalt: (p) => missing.push(p),
+    standInLengths: standIns === undefined ? 0 : standIns.lengths,
+    redacted: (path, end) => {
+      if (standIns === undefined) return undefined;
+      const candidates = standIns.byLength.get(end);
+      if (candidates === undefined) return undefined;
+      for (const c of candidates) if (c.ascii ? isAsciiPath(c.pointer, path, end) : pathPointer(path, end) === c.pointer) return c.digest;
+      return undefined;
+    },
+    missingSalt: (path, end) => missing.push(pathPointer(path, end)),
   });
   for (const p of missing) {
     bad("record.salt-missing", `no salt for the disclosed value at ${JSON.stringify(p)}`, "/event" + p);
@@ -222,14 +260,93 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
   if (taken < saltsValid) {
     // Some valid salt was not taken: name each (the walk's leaves again, only on this error path).
     const leaves = disclosedLeaves(event, redacted);
-    for (const p of saltKeys) {
-      if (validSalt(p) && !leaves.has(p)) {
-        bad("record.salt-extra", `salt for ${JSON.stringify(p)}, which is not a disclosed value of the event`, "/salts");
+    for (let i = 0; i < saltKeys.length; i++) {
+      if (saltValid[i] === 1 && !leaves.has(saltKeys[i]!)) {
+        bad("record.salt-extra", `salt for ${JSON.stringify(saltKeys[i]!)}, which is not a disclosed value of the event`, "/salts");
         ok = false;
       }
     }
   }
-  return ok ? digest : undefined;
+  // A stand-in that hid a value other than null (already an error) hid its depth too.
+  const seen = standInsNull ? { depth } : {};
+  return ok ? { digest, ...seen } : seen;
+}
+
+/** Whether `key` is the pointer whose UTF-8 bytes are `path[0, end)` and is all ASCII (then one byte per character). */
+function isAsciiPath(key: string, path: Uint8Array, end: number): boolean {
+  if (key.length !== end) return false;
+  for (let i = 0; i < end; i++) {
+    const c = key.charCodeAt(i);
+    // A character ≥ 0x80 is never compared with a byte: Latin-1 characters would match UTF-8 bytes.
+    if (c !== path[i] || c >= 0x80) return false;
+  }
+  return true;
+}
+
+/** A redacted pointer, with whether it is all ASCII (then compared character for byte). */
+interface StandIn {
+  pointer: string;
+  ascii: boolean;
+  digest: Uint8Array;
+}
+
+interface StandIns {
+  /** Bit (n mod 32) set for every UTF-8 length n of a redacted pointer (PathSource.standInLengths). */
+  lengths: number;
+  byLength: Map<number, StandIn[]>;
+}
+
+/** The redacted pointers grouped by their UTF-8 length; undefined when there are none. */
+function standInsByLength(redacted: ReadonlyMap<string, Uint8Array>): StandIns | undefined {
+  if (redacted.size === 0) return undefined;
+  const byLength = new Map<number, StandIn[]>();
+  let lengths = 0;
+  for (const [pointer, digest] of redacted) {
+    const { bytes, ascii } = utf8Length(pointer);
+    lengths |= 1 << (bytes & 31);
+    const list = byLength.get(bytes);
+    if (list === undefined) byLength.set(bytes, [{ pointer, ascii, digest }]);
+    else list.push({ pointer, ascii, digest });
+  }
+  return { lengths, byLength };
+}
+
+/**
+ * The UTF-8 length of `s` as the walk writes it (TextEncoder's: a lone surrogate as the 3 bytes of
+ * U+FFFD), and whether it is all ASCII.
+ */
+function utf8Length(s: string): { bytes: number; ascii: boolean } {
+  let bytes = 0;
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else {
+      ascii = false;
+      if (c < 0x800) bytes += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    }
+  }
+  return { bytes, ascii };
+}
+
+/** A salt being checked, decoded. */
+const saltScratch = new Uint8Array(SALT_BYTES);
+
+/**
+ * Salt bytes and validity by key index, reused from record to record (one pair of arrays per
+ * record was measurable); a record with more keys than that gets its own, not kept.
+ */
+const SALT_TABLE_KEYS = 1024;
+const saltTableBytes = new Uint8Array(SALT_BYTES * SALT_TABLE_KEYS);
+const saltTableValid = new Uint8Array(SALT_TABLE_KEYS);
+
+function saltTable(keys: number): { bytes: Uint8Array; valid: Uint8Array } {
+  if (keys > SALT_TABLE_KEYS) return { bytes: new Uint8Array(SALT_BYTES * keys), valid: new Uint8Array(keys) };
+  return { bytes: saltTableBytes, valid: saltTableValid };
 }
 
 /** Decodes a salt (16 bytes of strict base64url) into `out`; false when it is not one. */
