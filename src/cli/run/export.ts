@@ -65,7 +65,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   // memory does not grow with the log. Every line is still checked and all bad ones listed; once
   // one is bad no more records are made, and nothing is written (the spool is removed).
   const logName = opts.log === "-" ? "<stdin>" : opts.log;
-  const checker = new EventLogChecker();
+  const checker = new EventLogChecker(crypto);
   const exporter = new Exporter(crypto, chainId, earlier?.records);
   const writer = new BundleFileWriter(opts.out, format, { force: opts.force, what: "bundle" });
   // The first problems are kept for the message; the rest are only counted (a log may be all bad).

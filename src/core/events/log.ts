@@ -12,6 +12,8 @@ import { survivesCanonicalForm } from "../json/canonical.js";
 import { pointerFromTokens, type JsonPointer } from "../json/pointer.js";
 import type { JsonValue } from "../json/value.js";
 import { FirstN, MAX_EVENT_VALUES, MAX_LISTED_PROBLEMS } from "../limits.js";
+import type { CryptoProvider } from "../crypto/provider.js";
+import { IdIndex } from "./ids.js";
 
 export interface LogProblem {
   line: number;
@@ -29,7 +31,11 @@ export interface LogLineResult {
 
 /** Remembers ids across lines so a duplicate names the line that used the id first. */
 export class EventLogChecker {
-  private readonly ids = new Map<string, number>();
+  private readonly ids: IdIndex;
+
+  constructor(crypto: CryptoProvider) {
+    this.ids = new IdIndex(crypto);
+  }
 
   check(text: string, line: number): LogLineResult {
     const one = (pointer: string, message: string): LogLineResult => ({ problems: [{ line, pointer, message }], problemCount: 1 });
@@ -51,9 +57,8 @@ export class EventLogChecker {
     problems.skip(unreadable.more);
     for (const issue of validateEvent(v).issues) problems.add({ line, pointer: issue.pointer, message: issue.message });
     if (typeof v.id === "string") {
-      const first = this.ids.get(v.id);
+      const first = this.ids.firstUse(v.id, line);
       if (first !== undefined) problems.add({ line, pointer: "/id", message: `duplicate event id ${JSON.stringify(v.id)} (first used on line ${first})` });
-      else this.ids.set(v.id, line);
     }
     const result = { problems: [...problems.items], problemCount: problems.count };
     return problems.count > 0 ? result : { event: v, ...result };

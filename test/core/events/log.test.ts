@@ -10,6 +10,7 @@ import { appendPointer, ROOT_POINTER, type JsonPointer } from "../../../src/core
 import type { JsonValue } from "../../../src/core/json/value.js";
 import { MAX_EVENT_DEPTH, nestingDepth } from "../../../src/core/digest/tree.js";
 import { MAX_LISTED_PROBLEMS } from "../../../src/core/limits.js";
+import { nodeCrypto } from "../../../src/platform/node-crypto.js";
 
 /** The two walks as they were: the depth, then a generator building a pointer per node. */
 function* unreadableNumbers(v: JsonValue, p: JsonPointer): Generator<JsonPointer> {
@@ -47,7 +48,7 @@ describe("EventLogChecker: depth and unreadable numbers in one walk", () => {
   ];
   for (const [name, line] of cases) {
     it(`the problems of the two walks, in their order: ${name}`, () => {
-      const r = new EventLogChecker().check(line, 7);
+      const r = new EventLogChecker(nodeCrypto).check(line, 7);
       const v = JSON.parse(line) as JsonValue;
       const ours = r.problems.filter((p) => p.message.includes("2^53") || p.message.includes("nests deeper")).map((p) => p.pointer);
       expect(ours).toEqual(reference(v));
@@ -59,7 +60,7 @@ describe("EventLogChecker: depth and unreadable numbers in one walk", () => {
   it("counts every unreadable number past the listed ones", () => {
     const n = MAX_LISTED_PROBLEMS + 37;
     const line = `{${base},"d":${deep(MAX_EVENT_DEPTH, "0")},"many":[${Array(n).fill(BIG).join(",")}]}`;
-    const r = new EventLogChecker().check(line, 1);
+    const r = new EventLogChecker(nodeCrypto).check(line, 1);
     expect(r.event).toBeUndefined();
     expect(r.problems).toHaveLength(MAX_LISTED_PROBLEMS);
     expect(r.problems[0]!.message).toContain("nests deeper");
@@ -67,6 +68,6 @@ describe("EventLogChecker: depth and unreadable numbers in one walk", () => {
     // The depth problem, every number, and the schema's say on the extra members (none here: the
     // count of the two walks' problems is what is compared).
     expect(r.problemCount).toBeGreaterThanOrEqual(1 + n);
-    expect(r.problemCount - (1 + n)).toBe(new EventLogChecker().check(line.replace(/1e16/g, "1").replace(/\[\[+0\]+\]/, "0"), 1).problemCount);
+    expect(r.problemCount - (1 + n)).toBe(new EventLogChecker(nodeCrypto).check(line.replace(/1e16/g, "1").replace(/\[\[+0\]+\]/, "0"), 1).problemCount);
   });
 });
