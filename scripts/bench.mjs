@@ -26,7 +26,8 @@
  *
  * Options: --sizes (10k,100k,1m or plain numbers; none for only the start-up figures), --commands (export,verify,redact,verify-share),
  * --dir (where the generated files go; default a folder in the OS temp dir, reused between runs),
- * --seed, --starts N (repetitions of the start-up timings), --keep (keep bundles and shares).
+ * --seed, --starts N (repetitions of the start-up timings), --keep (keep bundles and shares),
+ * --threads (verify's, default 1: see below), --v2 SIZE|none.
  */
 import { spawnSync } from "node:child_process";
 import { hash } from "node:crypto";
@@ -51,7 +52,7 @@ function option(name, fallback) {
   return v;
 }
 function usage(message) {
-  process.stderr.write(`bench: ${message}\nusage: node scripts/bench.mjs [--sizes 10k,100k,1m|none] [--commands export,verify,redact,verify-share] [--dir DIR] [--seed N] [--starts N] [--keep]\n`);
+  process.stderr.write(`bench: ${message}\nusage: node scripts/bench.mjs [--sizes 10k,100k,1m|none] [--commands export,verify,redact,verify-share] [--dir DIR] [--seed N] [--starts N] [--threads N|auto] [--v2 SIZE|none] [--keep]\n`);
   process.exit(64);
 }
 function parseSize(s) {
@@ -68,6 +69,9 @@ for (const c of commands) if (!ALL_COMMANDS.includes(c)) usage(`unknown command 
 const seed = Number(option("--seed", "7"));
 const starts = Number(option("--starts", "15"));
 const keep = argv.includes("--keep");
+// Verify in one thread unless told: the ratios are of CPU time, which worker threads raise to save
+// wall time, and `auto` starts them or not by the load of the moment (a run would compare two modes).
+const threads = option("--threads", "1");
 const dir = option("--dir", path.join(os.tmpdir(), "imladri-bench"));
 fs.mkdirSync(dir, { recursive: true });
 
@@ -355,7 +359,7 @@ for (const count of sizes) {
     if (want("export")) record("export", log, r);
     else if (r.status !== 0) process.stdout.write(`export (setup) FAILED: ${firstLine(r.stderr)}\n`);
   }
-  if (want("verify") && fs.existsSync(bundle)) record("verify", bundle, runCli(["proof", "verify", bundle, "--key", pubKey]));
+  if (want("verify") && fs.existsSync(bundle)) record("verify", bundle, runCli(["proof", "verify", bundle, "--key", pubKey, "--threads", threads]));
   if ((want("redact") || want("verify-share")) && fs.existsSync(bundle)) {
     if (want("redact") || !fs.existsSync(share)) {
       const r = runCli(["proof", "redact", bundle, "--policy", "auditor", "--out", share, "--force"]);
@@ -364,7 +368,7 @@ for (const count of sizes) {
     }
   }
   if (want("verify-share")) {
-    if (fs.existsSync(share)) record("verify-share", share, runCli(["proof", "verify", share, "--key", pubKey]));
+    if (fs.existsSync(share)) record("verify-share", share, runCli(["proof", "verify", share, "--key", pubKey, "--threads", threads]));
     else process.stdout.write("verify-share  skipped: no share was made\n");
   }
 
