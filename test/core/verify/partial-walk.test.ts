@@ -145,7 +145,9 @@ function mutate(rng: Rng, r: { seq: number; event: JsonObject; salts: Record<str
 describe.each([nodeCrypto, nobleCrypto])("partial records: the byte-path walk against the old one ($name)", (crypto) => {
   it("shares made by applyPolicy from bench-generator events, as made and as read back, and broken in many ways", () => {
     const rng = makeRng(14);
-    const events = [...generateEvents(300, 5)] as JsonObject[];
+    // Both walks hash with the same provider, so the pure-JS one runs on fewer events: it checks
+    // that the walk is the provider's to choose, not the walk's logic again (node's 300 do that).
+    const events = [...generateEvents(crypto === nobleCrypto ? 60 : 300, 5)] as JsonObject[];
     const full: DisclosedRecord[] = events.map((event, seq) => ({ seq, seed: seedOf(rng), event }));
     let partial = 0;
     for (const policy of [AUDITOR_POLICY, STRICT_POLICY]) {
@@ -162,7 +164,7 @@ describe.each([nodeCrypto, nobleCrypto])("partial records: the byte-path walk ag
         for (let m = 0; m < 3; m++) expectSame(crypto, asRead(mutate(rng, asRead(record) as never)), i);
       });
     }
-    expect(partial).toBeGreaterThan(400);
+    expect(partial).toBeGreaterThan(events.length * 4 / 3);
   });
 
   // Names that reorder JCS pointers against the walk ("a-b" sorts before "a/…", "~" and "/"
