@@ -149,6 +149,8 @@ describe("the verifier page", () => {
     const row = `#timeline tr[data-seq="${partial.seq}"]`;
     expect(await r.page.textContent(`${row} .tag-redacted`)).toBe(`${Object.keys(partial.redacted).length} redacted`);
     await r.page.click(`${row} details summary`);
+    // The details are drawn on their "toggle" event, which the browser fires in a task after the click.
+    await r.page.waitForSelector(`${row} pre.json`);
     const marks = await r.page.$$eval(`${row} pre.json .redacted`, (spans) => spans.map((s) => s.textContent));
     expect(marks).toEqual(Object.keys(partial.redacted).map(() => "[redacted]"));
     // The disclosed values are there as the share has them.
