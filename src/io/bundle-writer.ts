@@ -7,7 +7,7 @@ import type { BundleFormat } from "../core/bundle/serialize.js";
 import type { BundleHeader, EventRecord } from "../core/bundle/types.js";
 import { canonicalize, JcsByteWriter } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
-import { assertWritable, cannotWrite, commitTemp, removeStaleTemps, tempPathIn, writeAll, type WriteOptions } from "./files.js";
+import { assertWritable, cannotWrite, commitTemp, createdMode, removeStaleTemps, tempPathIn, writeAll, type WriteOptions } from "./files.js";
 import { isStdout, writeOutput } from "./stdout.js";
 
 /**
@@ -56,18 +56,23 @@ export class BundleFileWriter {
     removeStaleTemps(dir);
     this.spool = tempPathIn(dir);
     try {
-      // Created with an output's mode as writeFileAtomic creates its temp file (the umask applies),
-      // that mode noted for the output, then made private before any byte is written: the records
-      // of a refused export (a secret found late) are never readable by others.
-      this.fd = fs.openSync(this.spool, "wx", options.mode ?? 0o644);
-      this.outputMode = fs.fstatSync(this.fd).mode & 0o777;
-      fs.fchmodSync(this.fd, 0o600);
+      // Private from its creation: the records of a refused export (a secret found late) or of a
+      // share not yet settled are never readable by others, not even through a handle opened early.
+      this.fd = fs.openSync(this.spool, "wx", 0o600);
     } catch (e) {
-      // Only a spool this run created is removed.
-      if (this.fd !== undefined) this.discard();
-      throw cannotWrite(out, options, e);
+      // For stdout the folder is the current one, which the user did not name.
+      throw cannotWrite(isStdout(out) ? `${dir} (the spool of --out -)` : out, options, e);
     }
-    if (this.inPlace) this.pending.ascii('{"events":[');
+    if (this.inPlace) {
+      try {
+        // The spool becomes the output, which gets an output's mode as writeFileAtomic makes it.
+        this.outputMode = createdMode(dir, options.mode ?? 0o644);
+      } catch (e) {
+        this.discard();
+        throw cannotWrite(out, options, e);
+      }
+      this.pending.ascii('{"events":[');
+    }
   }
 
   /** Whether the spool becomes the output (the one document written to a file). */

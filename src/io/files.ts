@@ -139,11 +139,35 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
   try {
     for (const c of chunks) writeAll(fd, c);
   } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    dropTemp(fd, tmp);
     throw e instanceof IoError ? e : cannotWrite(file, options, e);
   }
   commitTemp(fd, tmp, file, options);
+}
+
+/** Closes (if still open) and removes a temp file after a failure, whatever the close says. */
+function dropTemp(fd: number | undefined, tmp: string): void {
+  try {
+    if (fd !== undefined) fs.closeSync(fd);
+  } catch {
+    // The descriptor is released even when close reports an error (EIO): never closed twice.
+  }
+  fs.rmSync(tmp, { force: true });
+}
+
+/**
+ * The permission bits a file created in `dir` with `mode` gets (the umask applied), found on an
+ * empty probe file made and removed here: asking the process for its umask is deprecated, and a
+ * file created with a wider mode and narrowed later could be opened in between.
+ */
+export function createdMode(dir: string, mode: number): number {
+  const probe = tempPathIn(dir);
+  const fd = fs.openSync(probe, "wx", mode);
+  try {
+    return fs.fstatSync(fd).mode & 0o777;
+  } finally {
+    dropTemp(fd, probe);
+  }
 }
 
 /**
@@ -153,11 +177,12 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
  * afterwards, whatever happened; on a failure the previous file is left as it was.
  */
 export function commitTemp(fd: number, tmp: string, file: string, options: WriteOptions): void {
-  let open = true;
+  let open: number | undefined = fd;
   try {
     fs.fsyncSync(fd);
+    // Not open any more once close is asked, even if it reports an error.
+    open = undefined;
     fs.closeSync(fd);
-    open = false;
     testPause("temp-written");
     if (options.force) {
       fs.renameSync(tmp, file);
@@ -167,8 +192,7 @@ export function commitTemp(fd: number, tmp: string, file: string, options: Write
     }
     fsyncDir(path.dirname(path.resolve(file)));
   } catch (e) {
-    if (open) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    dropTemp(open, tmp);
     if (e instanceof IoError) throw e;
     const code = (e as NodeJS.ErrnoException)?.code;
     if (code === "EEXIST") {

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO } from "../support/cli.js";
+import { sleepSync } from "../../src/io/sleep.js";
 
 const MAIN = path.join(REPO, "dist/cli/main.js");
 const LOCK = path.join(REPO, ".imladri-tmp-build-lock");
@@ -23,10 +24,6 @@ function newestMtime(dir: string): number {
 
 function fresh(): boolean {
   return fs.existsSync(MAIN) && fs.statSync(MAIN).mtimeMs >= newestMtime(path.join(REPO, "src"));
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 export function ensureBuilt(): void {

@@ -3,13 +3,13 @@
  * built CLI: with the TEST-ONLY fault hook of src/io/test-hooks.ts (short writes, ENOSPC after N
  * bytes) and, where this machine lets the test mount one, a real 1 MB tmpfs.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../cleanup/built-cli.js";
 import { create, note, readLog, writeConfig, writeLog } from "../cleanup/helpers.js";
-import { DEMO_EVENTS, demoKey, imladri, REPO, tempDir } from "../support/cli.js";
+import { BIN, DEMO_EVENTS, demoKey, imladri, REPO, tempDir, withoutSigningKey } from "../support/cli.js";
 
 beforeAll(() => ensureBuilt(), 300_000);
 
@@ -89,10 +89,46 @@ describe("ENOSPC from the fault hook", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(imladri(["proof", "verify", out, "--key", key.pub]).code).toBe(0);
     expect(temps(dir)).toEqual([]);
-    // The mode of any output (the spool was 0600 while written), as a JSON Lines bundle gets it.
-    const lines = path.join(dir, "p.jsonl");
-    expect(imladri(["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--out", lines]).code).toBe(0);
-    expect(fs.statSync(out).mode & 0o777).toBe(fs.statSync(lines).mode & 0o777);
+  });
+
+  it("an output gets an output's mode under the umask, in either form, though its spool was private", () => {
+    const dir = tempDir();
+    const key = demoKey(dir);
+    for (const [mask, mode] of [["022", 0o644], ["077", 0o600], ["027", 0o640]] as const) {
+      for (const ext of ["json", "jsonl"]) {
+        const out = path.join(dir, `p-${mask}.${ext}`);
+        const r = spawnSync("sh", ["-c", `umask ${mask}; exec "$@"`, "sh", process.execPath, BIN, "proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--out", out], {
+          env: withoutSigningKey(process.env),
+          encoding: "utf8",
+        });
+        expect(r.status, r.stderr).toBe(0);
+        expect((fs.statSync(out).mode & 0o777).toString(8), `${ext} under umask ${mask}`).toBe(mode.toString(8));
+      }
+    }
+    expect(temps(dir)).toEqual([]);
+  });
+
+  it("the spool is private from its creation, before any record is in it (a refused export's secret is never readable by others)", async () => {
+    const dir = tempDir();
+    const key = demoKey(dir);
+    const fifo = path.join(dir, "events.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    // The export opens its spool, then waits on the log: nothing has been written to the FIFO yet.
+    const child = spawn(process.execPath, [BIN, "proof", "export", "--log", fifo, "--key-file", key.priv, "--format", "json", "--out", path.join(dir, "p.json")], {
+      env: withoutSigningKey(process.env),
+      stdio: "ignore",
+    });
+    const done = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    let spools: string[] = [];
+    for (let i = 0; i < 300 && spools.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      spools = temps(dir);
+    }
+    expect(spools).toHaveLength(1);
+    expect((fs.statSync(path.join(dir, spools[0]!)).mode & 0o777).toString(8)).toBe("600");
+    fs.writeFileSync(fifo, fs.readFileSync(DEMO_EVENTS));
+    expect(await done).toBe(0);
+    expect(temps(dir)).toEqual([]);
   });
 
   it("keys rotate: exit 73, the keyring byte-identical and still verifying, and it says so", () => {

@@ -215,8 +215,11 @@ let scanner: LeafScanner | undefined;
  * incomplete: the caller then makes the share the plain way.
  */
 export class ShareCapture {
-  /** The hidden pointers as a tree of reference tokens (a member name, or an index in decimal). */
-  readonly root: HideNode;
+  /**
+   * The hidden pointers as a tree of reference tokens (a member name, or an index in decimal);
+   * undefined for an event the share elides, of which only the event digest is wanted.
+   */
+  readonly root: HideNode | undefined;
   /** The node digest at each hidden pointer, as the walk met them. */
   readonly digests = new Map<JsonPointer, Uint8Array>();
   /** The salt of each disclosed leaf, in the walk's order. */
@@ -226,7 +229,12 @@ export class ShareCapture {
   /** False when some subtree was walked without the byte path: what was captured is not all. */
   complete = true;
 
-  constructor(hide: readonly (readonly string[])[]) {
+  /** `hide`: the hidden pointers' tokens, or "elide" for the event digest alone. */
+  constructor(hide: readonly (readonly string[])[] | "elide") {
+    if (hide === "elide") {
+      this.root = undefined;
+      return;
+    }
     this.root = { hide: false, children: new Map() };
     for (const tokens of hide) {
       // Hiding the root is eliding (DESIGN §6): the event digest is all an elided record needs.
@@ -386,6 +394,10 @@ export function eventDigest(crypto: CryptoProvider, event: JsonValue, seed: Uint
  * (DESIGN §4: events nest at most 60 levels) without walking the event twice.
  */
 export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, seed: Uint8Array, along: WalkAlong = {}): { digest: Uint8Array; depth: number } {
+  // One byte path (pathInput) and one depth count: a scanner or a source must not start another
+  // event's walk from its callbacks (it may compute any node digest).
+  if (seedWalking) throw new Error("digest tree: eventDigestAndDepth is not re-entrant");
+  seedWalking = true;
   const base = levelsInUse;
   deepest = base;
   const outer = scanner;
@@ -415,6 +427,7 @@ export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, se
     scanner = outer;
     capturing = outerCapture;
     emitting = outerEmit;
+    seedWalking = false;
   }
 }
 
@@ -428,6 +441,8 @@ export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, se
 const PATH_ROOM = SCRATCH_BYTES;
 /** Never grows: a path that would not fit takes the fallback above. */
 const pathInput = new Scratch();
+/** An event's walk on pathInput is under way (eventDigestAndDepth). */
+let seedWalking = false;
 const pathDecoder = new TextDecoder();
 
 /**

@@ -23,6 +23,8 @@ export class IdIndex {
     private readonly crypto: CryptoProvider,
     slots = 1 << 12,
   ) {
+    // Slots are found with a mask: any other count would leave some unreachable.
+    if (!(Number.isSafeInteger(slots) && slots >= 2 && (slots & (slots - 1)) === 0)) throw new RangeError("IdIndex: slots must be a power of two");
     this.keys = new Uint32Array(slots * WORDS);
     this.lines = new Float64Array(slots);
   }

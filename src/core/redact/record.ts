@@ -94,7 +94,6 @@ export function redactRecord(crypto: CryptoProvider, record: OpenRecord, pointer
  */
 export function shareFromCapture(seq: number, event: JsonObject, hide: readonly JsonPointer[], capture: ShareCapture): ShareRecord | undefined {
   if (capture.eventDigest === undefined || !capture.complete) return undefined;
-  if (capture.digests.size !== hide.length) return undefined;
   const redacted: Record<string, HexDigest> = {};
   for (const p of hide) {
     const digest = capture.digests.get(p);

@@ -73,7 +73,7 @@ export function planDisclosedRecord(policy: Policy, record: JsonValue): PlannedR
   if (!isJsonObject(event) || typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined;
   const targets = policyTargets(policy, { seq, event, hidden: () => false });
   const hide = targets.elide ? [] : outermost(targets.redact.filter((p) => valueAt(event, p) !== undefined));
-  return { seq, event, elide: targets.elide, hide, capture: new ShareCapture(hide.map((p) => parsePointer(p)!)) };
+  return { seq, event, elide: targets.elide, hide, capture: new ShareCapture(targets.elide ? "elide" : hide.map((p) => parsePointer(p)!)) };
 }
 
 /**

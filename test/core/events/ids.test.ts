@@ -35,8 +35,9 @@ describe("IdIndex answers as a Map of the ids would", () => {
     });
   }
 
-  it("refuses a line that is not a line number (0 marks an empty slot)", () => {
+  it("refuses a line that is not a line number (0 marks an empty slot), and a table that is not a power of two", () => {
     expect(() => new IdIndex(nodeCrypto).firstUse("x", 0)).toThrow(RangeError);
+    for (const slots of [0, 1, 3, 6, 1000]) expect(() => new IdIndex(nodeCrypto, slots)).toThrow(RangeError);
   });
 
   it("makes the checker name the first line of a duplicate id, and only for a duplicate", () => {

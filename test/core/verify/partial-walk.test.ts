@@ -161,7 +161,8 @@ describe.each([nodeCrypto, nobleCrypto])("partial records: the byte-path walk ag
           expect(now.findings).toEqual([]);
           expect(toHex(now.digest!)).toBe(toHex(eventDigest(crypto, full[i]!.event, Uint8Array.from(Buffer.from(full[i]!.seed, "base64url")))));
         }
-        for (let m = 0; m < 3; m++) expectSame(crypto, asRead(mutate(rng, asRead(record) as never)), i);
+        // Not read back after mutate: two of its ways are key orders, which JCS would undo.
+        for (let m = 0; m < 3; m++) expectSame(crypto, mutate(rng, asRead(record) as never), i);
       });
     }
     expect(partial).toBeGreaterThan(events.length * 4 / 3);
@@ -194,7 +195,7 @@ describe.each([nodeCrypto, nobleCrypto])("partial records: the byte-path walk ag
         expect(now.findings).toEqual([]);
         expect(toHex(now.digest!)).toBe(toHex(eventDigest(crypto, event, seed)));
       }
-      for (let m = 0; m < 6; m++) expectSame(crypto, asRead(mutate(rng, asRead(share) as never)), 3);
+      for (let m = 0; m < 6; m++) expectSame(crypto, mutate(rng, asRead(share) as never), 3);
     }
   });
 
@@ -271,7 +272,7 @@ describe.each([nodeCrypto, nobleCrypto])("partial records: the byte-path walk ag
     for (const ps of [[], ["/" + long + "/" + long + "é/2"], ["/short"]] as JsonPointer[][]) {
       const share = asRead(redactRecord(crypto, full, ps));
       expect(expectSame(crypto, share, 0).findings).toEqual([]);
-      expectSame(crypto, asRead(mutate(rng, share as never)), 0);
+      expectSame(crypto, mutate(rng, share as never), 0);
     }
     // Ordinary records after it still verify (the buffer went back to its size).
     const small = asRead(redactRecord(crypto, { seq: 1, seed: seedOf(rng), event: { a: [1, 2] } }, ["/a/1" as JsonPointer]));

@@ -6,6 +6,7 @@
 import type { CryptoProvider } from "../../crypto/provider.js";
 import { b64uDecode, b64uDecodeInto } from "../../encoding/base64url.js";
 import { fromHex, isHexDigest } from "../../encoding/hex.js";
+import { utf8 } from "../../encoding/utf8.js";
 import { hasMember, isJsonObject, type JsonObject, type JsonValue } from "../../json/value.js";
 import { appendPointer, asPointer, parsePointer, ROOT_POINTER, type JsonPointer } from "../../json/pointer.js";
 import { eventDigestAndDepth, partialEventDigest, pathPointer, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth, type ShareCapture } from "../../digest/tree.js";
@@ -97,7 +98,7 @@ export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: num
       return result;
     }
     // The digest walk measures the depth on its way (one walk, not two); the finding comes last either way.
-    const { digest, depth } = eventDigestAndDepth(crypto, event, seed, capture ? { capture } : {});
+    const { digest, depth } = eventDigestAndDepth(crypto, event, seed, { capture });
     if (depth > MAX_EVENT_DEPTH) tooDeep();
     result.digest = digest;
     return result;
@@ -302,35 +303,15 @@ function standInsByLength(redacted: ReadonlyMap<string, Uint8Array>): StandIns |
   const byLength = new Map<number, StandIn[]>();
   let lengths = 0;
   for (const [pointer, digest] of redacted) {
-    const { bytes, ascii } = utf8Length(pointer);
+    // The UTF-8 length as the walk writes the path (TextEncoder's); all ASCII when it is the text's length.
+    const bytes = utf8(pointer).length;
+    const ascii = bytes === pointer.length;
     lengths |= 1 << (bytes & 31);
     const list = byLength.get(bytes);
     if (list === undefined) byLength.set(bytes, [{ pointer, ascii, digest }]);
     else list.push({ pointer, ascii, digest });
   }
   return { lengths, byLength };
-}
-
-/**
- * The UTF-8 length of `s` as the walk writes it (TextEncoder's: a lone surrogate as the 3 bytes of
- * U+FFFD), and whether it is all ASCII.
- */
-function utf8Length(s: string): { bytes: number; ascii: boolean } {
-  let bytes = 0;
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else {
-      ascii = false;
-      if (c < 0x800) bytes += 2;
-      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    }
-  }
-  return { bytes, ascii };
 }
 
 /** A salt being checked, decoded. */
