@@ -1,7 +1,7 @@
 /**
- * IdIndex (issue 14): the ids of an event log kept as 128-bit digests, not strings. It must
- * answer exactly what a Map of the ids answers: the first line of every repeated id, nothing for a
- * new one, through every growth of its table, for any text an id can be.
+ * IdIndex (issue 14): the ids of an event log kept as keyed 64-bit fingerprints, not strings. It
+ * must answer exactly what a Map of the ids answers: the first line of every repeated id, nothing
+ * for a new one, through every growth of its table, for any text an id can be, at any line.
  */
 import { describe, expect, it } from "vitest";
 import { IdIndex } from "../../../src/core/events/ids.js";
@@ -35,8 +35,35 @@ describe("IdIndex answers as a Map of the ids would", () => {
     });
   }
 
+  it("keeps lines past 2^32 - 2, where a slot's 32 bits end", () => {
+    const index = new IdIndex(nodeCrypto, 4);
+    const far = 2 ** 32 + 7;
+    expect(index.firstUse("near", 2 ** 32 - 2)).toBeUndefined();
+    expect(index.firstUse("edge", 2 ** 32 - 1)).toBeUndefined();
+    expect(index.firstUse("far", far)).toBeUndefined();
+    for (let i = 0; i < 20; i++) index.firstUse(`grow-${i}`, far + 1 + i);
+    expect(index.firstUse("near", far + 100)).toBe(2 ** 32 - 2);
+    expect(index.firstUse("edge", far + 101)).toBe(2 ** 32 - 1);
+    expect(index.firstUse("far", far + 102)).toBe(far);
+    expect(index.firstUse("grow-19", far + 103)).toBe(far + 20);
+  });
+
+  it("draws a new key for each index, and still finds every repeat", () => {
+    const keys: Uint8Array[] = [];
+    const recording = { ...nodeCrypto, randomBytes: (n: number) => { const k = nodeCrypto.randomBytes(n); keys.push(k); return k; } };
+    const a = new IdIndex(recording);
+    const b = new IdIndex(recording);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]!.length).toBe(16);
+    expect(Buffer.from(keys[0]!).equals(Buffer.from(keys[1]!))).toBe(false);
+    for (const index of [a, b]) {
+      expect(index.firstUse("x", 1)).toBeUndefined();
+      expect(index.firstUse("x", 2)).toBe(1);
+    }
+  });
+
   it("refuses a line that is not a line number (0 marks an empty slot), and a table that is not a power of two", () => {
-    expect(() => new IdIndex(nodeCrypto).firstUse("x", 0)).toThrow(RangeError);
+    for (const line of [0, -1, 1.5, NaN, 2 ** 53]) expect(() => new IdIndex(nodeCrypto).firstUse("x", line)).toThrow(RangeError);
     for (const slots of [0, 1, 3, 6, 1000]) expect(() => new IdIndex(nodeCrypto, slots)).toThrow(RangeError);
   });
 
