@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import { decodeUtf8Strict } from "../core/encoding/utf8.js";
 import { MAX_LINE_BYTES } from "../core/limits.js";
 import { readError } from "./files.js";
+import { youngGeneration } from "./young-generation.js";
 
 export type LineError = "invalid-utf8" | "bom" | "too-long";
 
@@ -47,6 +48,8 @@ export function* readChunks(fd: number, file: string, what: string): Generator<U
       else throw readError(e, file, what);
     }
     if (n === 0) return;
+    // Once per megabyte read: every streaming command reads here (docs/performance.md).
+    youngGeneration.watch();
     yield buf.subarray(0, n);
   }
 }
