@@ -5,7 +5,9 @@
  * decides for every line
  * what the single-thread reader would (header, invalid UTF-8, blank, or record number `seq`), and
  * sends the record lines to the workers (src/io/verify-worker.ts), which parse and examine them
- * exactly as the single-thread path does. The main thread folds the outcomes into the Verifier
+ * exactly as the single-thread path does; when every worker has its fill, the main thread examines
+ * the next batch itself with the same function (so `--threads 2` is the main thread and one worker:
+ * a worker's heap is about 35 MB, issue 14's memory target). The main thread folds the outcomes into the Verifier
  * strictly in file order, with its own problems (bad UTF-8, blank lines) where they occur: the
  * findings, counts, chain and verdict are those of the source's `read` into `Verifier`, finding for
  * finding (test/perf/parallel-verify.test.ts compares them on good and tampered bundles).
@@ -25,9 +27,11 @@ import { openBundle, unreadableLine, type BundleSource, type RecordRange } from 
 import { readError } from "./files.js";
 import { lineErrorMessage } from "./lines.js";
 import { MAX_LINE_BYTES } from "../core/limits.js";
-import { LINE_FIELDS, unpackReply, type BatchReply, type BatchRequest, type LineOutcome, type WorkerInit } from "./verify-batch.js";
+import { LINE_FIELDS, examineBatch, unpackReply, type BatchReply, type BatchRequest, type LineOutcome, type WorkerInit } from "./verify-batch.js";
+import { nodeCrypto } from "../platform/node-crypto.js";
+import { youngGeneration } from "./young-generation.js";
 
-/** `--threads`: a number of worker threads (1: none, the main thread does everything), or auto. */
+/** `--threads`: how many threads examine records (the main thread and N - 1 workers; 1: no workers), or auto. */
 export type ThreadsOption = "auto" | number;
 
 /**
@@ -36,11 +40,11 @@ export type ThreadsOption = "auto" | number;
  */
 export const AUTO_MIN_BYTES = 32 * 1024 * 1024;
 /**
- * Auto never starts more workers than this. Each costs 45–65 MB, and issue 6 holds a 1M-event
- * verify under 256 MB of peak RSS: with two it is about 220 MB. More can be asked for with
- * `--threads N`, trading memory for speed.
+ * Auto never uses more threads than this (the main thread and one worker). Each worker costs
+ * about 35 MB, and issue 14 holds a 1M-event verify under 150 MB of peak RSS. More can be asked
+ * for with `--threads N`, trading memory for speed.
  */
-export const AUTO_MAX_WORKERS = 2;
+export const AUTO_MAX_THREADS = 2;
 
 /** What auto looks at: the machine's cores and its 1-minute load average. */
 export interface Machine {
@@ -53,15 +57,15 @@ export function thisMachine(): Machine {
 }
 
 /**
- * How many workers to start; 0 means the single-thread path. Auto needs a large file, more than
- * one core, and at least one core idle: on a machine whose cores are all busy, workers only
- * compete with each other and with the main thread, and made a verify slower when measured
- * (docs/performance.md). An explicit count is used as given.
+ * How many workers to start beside the main thread; 0 means the single-thread path. Auto needs a
+ * large file, more than one core, and at least one core idle: on a machine whose cores are all
+ * busy, workers only compete with each other and with the main thread, and made a verify slower
+ * when measured (docs/performance.md). An explicit count of threads is used as given.
  */
 export function workerCount(option: ThreadsOption, fileBytes: number, machine: Machine): number {
-  if (option !== "auto") return option > 1 ? option : 0;
+  if (option !== "auto") return option > 1 ? option - 1 : 0;
   const { cores, load } = machine;
-  return cores > 1 && fileBytes >= AUTO_MIN_BYTES && cores - load >= 1 ? Math.min(cores, AUTO_MAX_WORKERS) : 0;
+  return cores > 1 && fileBytes >= AUTO_MIN_BYTES && cores - load >= 1 ? Math.min(cores, AUTO_MAX_THREADS) - 1 : 0;
 }
 
 /**
@@ -91,11 +95,14 @@ async function readBundleForVerify(source: BundleSource, sink: ExaminedRecordSin
 }
 
 export interface ParallelOptions {
+  /** Worker threads beside the main thread (at least 1). */
   workers: number;
   /** The worker's entry point; tests give a stand-in that fails. */
   workerUrl: URL;
   /** Bytes per read; a batch is the whole lines of one read. */
   chunkBytes: number;
+  /** Filled in, when given, with how many batches the workers and the main thread examined. */
+  counts: { workers: number; main: number };
 }
 
 /** Where the worker entry lives: beside this module (see verify-worker.ts). */
@@ -103,6 +110,11 @@ export const WORKER_URL = new URL("./verify-worker.js", import.meta.url);
 const CHUNK_BYTES = 1 << 20;
 /** Batches sent and not yet answered, per worker: one being worked on, one waiting. */
 const IN_FLIGHT_PER_WORKER = 2;
+/**
+ * Batches examined and not yet folded, at most: the main thread goes on examining while a worker
+ * is slow (a batch of large records), up to this many batches ahead of the oldest unanswered one.
+ */
+const MAX_WAITING = 8;
 
 /** One chunk's lines, in file order: what the workers examine and what the main thread found. */
 interface Batch {
@@ -126,10 +138,16 @@ async function readJsonlBundleParallel(file: string, header: JsonObject, range: 
     // Line 1, the header, was read when the bundle was opened.
     const planner = new LinePlanner(1);
     const waiting: Batch[] = [];
+    const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+    const buffers = new ChunkBuffers(chunkBytes, MAX_WAITING + 1);
     const fold = (): void => {
-      while (waiting.length > 0 && (waiting[0]!.reply !== undefined || waiting[0]!.lines.length === 0)) foldBatch(sink, waiting.shift()!);
+      while (waiting.length > 0 && (waiting[0]!.reply !== undefined || waiting[0]!.lines.length === 0)) {
+        const batch = waiting.shift()!;
+        foldBatch(sink, batch);
+        if (batch.reply) buffers.give(batch.reply.bytes);
+      }
     };
-    for (const chunk of chunksAtLf(range, file, options.chunkBytes ?? CHUNK_BYTES)) {
+    for (const chunk of chunksAtLf(range, file, chunkBytes, buffers)) {
       if (chunk === LONG_LINE) {
         waiting.push(planner.skipLongLine());
         fold();
@@ -138,11 +156,25 @@ async function readJsonlBundleParallel(file: string, header: JsonObject, range: 
       const batch = planner.plan(chunk);
       waiting.push(batch);
       if (batch.lines.length > 0) {
-        while (!pool.canTake()) {
+        while (waiting.length > MAX_WAITING) {
           await pool.next();
           fold();
         }
-        pool.send(batch, { id: batch.id, bytes: chunk, lines: batch.lines });
+        const req: BatchRequest = { id: batch.id, bytes: chunk, lines: batch.lines };
+        while (!pool.canTake() && !pool.online()) {
+          await pool.next();
+          fold();
+        }
+        if (pool.canTake()) {
+          pool.send(batch, req);
+          if (options.counts) options.counts.workers++;
+        } else {
+          if (options.counts) options.counts.main++;
+          // Every worker has its fill: the main thread takes this batch, then lets the workers'
+          // answers in (they are messages, delivered only when this function waits).
+          batch.reply = examineBatch(nodeCrypto, req, init.needs);
+          await pool.yieldToReplies();
+        }
       }
       fold();
     }
@@ -234,14 +266,15 @@ function mayBeBlank(buf: Uint8Array, start: number, end: number): boolean {
  * than `chunkBytes` gets a piece as large as it needs. Reads by position, from range.start to the
  * end of the file (a file that grew is read as the single-thread reader would read it).
  */
-function* chunksAtLf(range: RecordRange, file: string, chunkBytes: number): Generator<Uint8Array | typeof LONG_LINE> {
+function* chunksAtLf(range: RecordRange, file: string, chunkBytes: number, buffers: ChunkBuffers): Generator<Uint8Array | typeof LONG_LINE> {
   const { fd } = range;
   let position = range.start;
   let carry = new Uint8Array(0);
   for (;;) {
     // At most MAX_LINE_BYTES + 1: `carry` starts at a line start, so a full buffer with no LF holds
     // a line over the limit, exactly where the single-thread reader (splitLines) says too-long.
-    const buf = new Uint8Array(Math.min(Math.max(chunkBytes, carry.length * 2), MAX_LINE_BYTES + 1));
+    youngGeneration.watch();
+    const buf = buffers.take(Math.min(Math.max(chunkBytes, carry.length * 2), MAX_LINE_BYTES + 1));
     buf.set(carry);
     let filled = carry.length;
     let eof = false;
@@ -283,6 +316,35 @@ function* chunksAtLf(range: RecordRange, file: string, chunkBytes: number): Gene
   }
 }
 
+/**
+ * The chunk buffers the workers hand back (BatchReply.bytes), read into again. A chunk's bytes are
+ * used only up to the length it was filled to, so a reused buffer's old bytes are never read.
+ * Only buffers of the usual size are kept (a long line's larger one is left to the GC), and at
+ * most `max` of them: as many as can wait to be folded, and one being filled. A buffer is given
+ * back once, when its batch is folded: one given twice would be read into by two chunks at once.
+ */
+class ChunkBuffers {
+  private readonly spare: ArrayBuffer[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly max: number,
+  ) {}
+
+  take(size: number): Uint8Array<ArrayBuffer> {
+    if (size === this.size) {
+      const b = this.spare.pop();
+      if (b !== undefined) return new Uint8Array(b);
+    }
+    return new Uint8Array(size);
+  }
+
+  give(bytes: Uint8Array): void {
+    const b = bytes.buffer;
+    if (b instanceof ArrayBuffer && b.byteLength === this.size && this.spare.length < this.max && !this.spare.includes(b)) this.spare.push(b);
+  }
+}
+
 /** Reads on (into `buf`, from `from.position`, which it advances) past the next LF; returns a copy of the bytes after it, or undefined at the end. */
 function skipPastLf(fd: number, file: string, buf: Uint8Array<ArrayBuffer>, from: { position: number }): Uint8Array<ArrayBuffer> | undefined {
   for (;;) {
@@ -309,6 +371,8 @@ function workerFailure(e: unknown): Error {
 interface Slot {
   worker: Worker;
   inFlight: Batch[];
+  /** The worker is running (its isolate made). */
+  online: boolean;
 }
 
 /**
@@ -347,7 +411,14 @@ class WorkerPool {
     // it, 173 MB with it, for about 10% more time). The old generation is left unlimited: a large
     // event must never make a worker fail where one thread would not.
     const worker = new Worker(this.url, { workerData: this.init, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-    const slot: Slot = { worker, inFlight: [] };
+    const slot: Slot = { worker, inFlight: [], online: false };
+    worker.once("online", () => {
+      // V8 put the young generation's growth factor back as it made the worker's isolate; until
+      // then the main thread examines nothing itself (its young generation could grow).
+      youngGeneration.restore();
+      slot.online = true;
+      this.notify();
+    });
     worker.on("message", (reply: BatchReply) => {
       const batch = slot.inFlight.shift();
       if (batch === undefined || reply?.id !== batch.id) this.fail(new Error("it answered a batch it was not given"));
@@ -363,7 +434,18 @@ class WorkerPool {
     return slot;
   }
 
-  /** Waits for the next reply (or failure). */
+  /** Whether every worker started is running. */
+  online(): boolean {
+    return this.workers.every((w) => w.online);
+  }
+
+  /** Lets the replies that have come in be received (a turn of the event loop). */
+  async yieldToReplies(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.check();
+  }
+
+  /** Waits for the next reply, a worker to come online, or a failure. */
   async next(): Promise<void> {
     this.check();
     await new Promise<void>((resolve) => (this.wake = resolve));

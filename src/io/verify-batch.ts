@@ -48,6 +48,12 @@ export interface BatchReply {
   /** With `needs.recordsDigest`: every record's JCS, one after another; jcsEnds[i] ends line i's. */
   jcs?: Uint8Array;
   jcsEnds?: Int32Array;
+  /**
+   * The request's bytes, handed back so the main thread reads the next chunk into them: a fresh
+   * megabyte per chunk, freed on another thread, grew the main thread's malloc heap by ~40 MB
+   * over a large verify (docs/performance.md "Worker threads").
+   */
+  bytes: Uint8Array;
 }
 
 interface Extra {
@@ -121,7 +127,7 @@ export function examineBatch(crypto: CryptoProvider, req: BatchRequest, needs: R
     flags[i] = f;
     if (extra.findings || extra.schema || extra.evidence) extras.push([i, extra]);
   }
-  const reply: BatchReply = { id: req.id, flags, digests, redactedCounts, extras };
+  const reply: BatchReply = { id: req.id, flags, digests, redactedCounts, extras, bytes: req.bytes };
   if (jcsEnds) {
     reply.jcs = concatBytes(jcsParts);
     reply.jcsEnds = jcsEnds;
@@ -131,7 +137,7 @@ export function examineBatch(crypto: CryptoProvider, req: BatchRequest, needs: R
 
 /** The buffers a reply can hand over instead of copying. */
 export function replyTransferList(reply: BatchReply): ArrayBuffer[] {
-  const list = [reply.flags.buffer, reply.digests.buffer, reply.redactedCounts.buffer];
+  const list = [reply.flags.buffer, reply.digests.buffer, reply.redactedCounts.buffer, reply.bytes.buffer];
   if (reply.jcs) list.push(reply.jcs.buffer);
   if (reply.jcsEnds) list.push(reply.jcsEnds.buffer);
   return list as ArrayBuffer[];

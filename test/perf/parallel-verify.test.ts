@@ -332,7 +332,15 @@ describe("worker threads report exactly what one thread reports", () => {
       const file = c.make();
       const one = singleThread(file, { require: ["cleanup", "decisions"] });
       for (const [n, chunkBytes] of [[1, 700], [3, 4096], [2, 65_536]] as const) {
-        expect(await workers(file, { require: ["cleanup", "decisions"] }, { workers: n, chunkBytes }), `${name}, ${n} workers, ${chunkBytes}-byte reads`).toEqual(one);
+        const counts = { workers: 0, main: 0 };
+        expect(await workers(file, { require: ["cleanup", "decisions"] }, { workers: n, chunkBytes, counts }), `${name}, ${n} threads, ${chunkBytes}-byte reads`).toEqual(one);
+        // With workers, both they and the main thread examined batches (the main thread takes one
+        // when every worker has its fill); --threads 1 never starts a worker.
+        if (n === 1) expect(counts).toEqual({ workers: 0, main: 0 });
+        else if (chunkBytes < 65_536) {
+          expect(counts.workers, `${name}, ${n} threads`).toBeGreaterThan(0);
+          expect(counts.main, `${name}, ${n} threads`).toBeGreaterThan(0);
+        }
       }
     }
   }, SLOW);
@@ -448,20 +456,21 @@ describe("the CLI: --threads", () => {
 
 describe("when worker threads turn on", () => {
   const idle2 = { cores: 2, load: 0.2 };
-  it("auto: a file of AUTO_MIN_BYTES or more, more than one core, and at least one core idle", () => {
+  it("auto: a file of AUTO_MIN_BYTES or more, more than one core, and at least one core idle; then one worker beside the main thread", () => {
     expect(AUTO_MIN_BYTES).toBeGreaterThanOrEqual(16 * 1024 * 1024);
-    expect(workerCount("auto", AUTO_MIN_BYTES, idle2)).toBe(2);
+    expect(workerCount("auto", AUTO_MIN_BYTES, idle2)).toBe(1);
     expect(workerCount("auto", AUTO_MIN_BYTES - 1, idle2)).toBe(0);
     expect(workerCount("auto", 10 * AUTO_MIN_BYTES, { cores: 1, load: 0 })).toBe(0);
-    expect(workerCount("auto", 10 * AUTO_MIN_BYTES, { cores: 2, load: 1 })).toBe(2);
+    expect(workerCount("auto", 10 * AUTO_MIN_BYTES, { cores: 2, load: 1 })).toBe(1);
     expect(workerCount("auto", 10 * AUTO_MIN_BYTES, { cores: 2, load: 1.1 })).toBe(0);
     expect(workerCount("auto", 10 * AUTO_MIN_BYTES, { cores: 2, load: 6 })).toBe(0);
-    // At most two: the memory target (about 50 MB per worker).
-    expect(workerCount("auto", 10 * AUTO_MIN_BYTES, { cores: 64, load: 3 })).toBe(2);
+    // At most two threads, the main one and a worker: the memory target (about 35 MB per worker).
+    expect(workerCount("auto", 10 * AUTO_MIN_BYTES, { cores: 64, load: 3 })).toBe(1);
   });
 
-  it("an explicit count is used as given, whatever the file size and the machine; 1 is none", () => {
+  it("an explicit count of threads is used as given, whatever the file size and the machine: N - 1 workers beside the main thread; 1 is none", () => {
     expect(workerCount(1, 10 * AUTO_MIN_BYTES, { cores: 64, load: 0 })).toBe(0);
-    expect(workerCount(3, 10, { cores: 1, load: 9 })).toBe(3);
+    expect(workerCount(2, 10, { cores: 1, load: 9 })).toBe(1);
+    expect(workerCount(3, 10, { cores: 1, load: 9 })).toBe(2);
   });
 });

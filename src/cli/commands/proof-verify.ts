@@ -13,7 +13,7 @@ export function registerProofVerify(proof: Command): Command {
     .option("--min-signatures <n>", "valid signatures by distinct trusted keys required (default 1)")
     .option("--require <check>", "an evidence check that must hold: cleanup, decisions, no-elided; repeatable", collect, [])
     .option("--since <earlier>", "check that this bundle extends an earlier one (same chain, its head at its length)")
-    .option("--threads <n>", "worker threads that parse and digest the records of a JSON Lines file: 1 for none; default auto (two for files of 32 MB or more, when the machine has a core idle)");
+    .option("--threads <n>", "threads that parse and digest the records of a JSON Lines file, the main one and n - 1 workers: 1 for no workers; default auto (two for files of 32 MB or more, when the machine has a core idle)");
   return addReportOptions(verify)
     .addHelpText(
       "after",

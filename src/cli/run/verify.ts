@@ -111,7 +111,7 @@ function withVerifyProgress(verifier: Verifier, progress: Progress): ExaminedRec
   };
 }
 
-/** `--threads`: "auto" (the default) or 1 to 64 worker threads (1: none). */
+/** `--threads`: "auto" (the default) or 1 to 64 threads, the main one and n - 1 workers (1: no workers). */
 const MAX_THREADS = 64;
 
 function parseThreads(v: string | undefined): ThreadsOption {
