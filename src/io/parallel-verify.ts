@@ -111,19 +111,37 @@ const CHUNK_BYTES = 1 << 20;
 /** Batches sent and not yet answered, per worker: one being worked on, one waiting. */
 const IN_FLIGHT_PER_WORKER = 2;
 /**
- * Batches examined and not yet folded, at most: the main thread goes on examining while a worker
- * is slow (a batch of large records), up to this many batches ahead of the oldest unanswered one.
+ * Batches the main thread may plan or examine beyond what the workers have in flight, while the
+ * oldest of those is unanswered (a worker slow on a batch of large records).
  */
-const MAX_WAITING = 8;
+const MAIN_AHEAD = 6;
+/** Problem numbers (PROBLEM_FIELDS a problem) planned ahead of an unanswered batch, at most: 4 MB. */
+const MAX_PENDING_PROBLEM_FIELDS = 1 << 20;
 
 /** One chunk's lines, in file order: what the workers examine and what the main thread found. */
 interface Batch {
   id: number;
   /** [start, end, line, seq] of each record line (LINE_FIELDS each). */
   lines: Int32Array;
-  /** Problems the main thread found, each before the record line of that ordinal. */
-  problems: { before: number; finding: Finding }[];
+  /**
+   * Problems the main thread found, PROBLEM_FIELDS each: [before, line, kind, seq], each before
+   * the record line of ordinal `before`. Numbers, not findings: a megabyte of blank lines is a
+   * million problems, and the findings are made only as they are folded (the verifier keeps the
+   * first few of each code and counts the rest).
+   */
+  problems: Int32Array;
   reply?: BatchReply;
+}
+
+const PROBLEM_FIELDS = 4;
+const INVALID_UTF8 = 0;
+const BLANK = 1;
+const TOO_LONG = 2;
+
+function problemFinding(line: number, kind: number, seq: number): Finding {
+  if (kind === INVALID_UTF8) return unreadableLine(line, "invalid-utf8");
+  if (kind === BLANK) return blankLineProblem(line);
+  return unreadRecordProblem(`line ${line} ${lineErrorMessage("too-long")}`, line, seq);
 }
 
 /**
@@ -139,27 +157,32 @@ async function readJsonlBundleParallel(file: string, header: JsonObject, range: 
     const planner = new LinePlanner(1);
     const waiting: Batch[] = [];
     const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
-    const buffers = new ChunkBuffers(chunkBytes, MAX_WAITING + 1);
+    // As many batches as the workers can have in flight, and a few the main thread examined.
+    const maxWaiting = IN_FLIGHT_PER_WORKER * options.workers + MAIN_AHEAD;
+    const buffers = new ChunkBuffers(chunkBytes, maxWaiting + 1);
+    // Problems planned and not yet folded (four numbers each).
+    let pending = 0;
     const fold = (): void => {
       while (waiting.length > 0 && (waiting[0]!.reply !== undefined || waiting[0]!.lines.length === 0)) {
         const batch = waiting.shift()!;
+        pending -= batch.problems.length;
         foldBatch(sink, batch);
         if (batch.reply) buffers.give(batch.reply.bytes);
       }
     };
     for (const chunk of chunksAtLf(range, file, chunkBytes, buffers)) {
-      if (chunk === LONG_LINE) {
-        waiting.push(planner.skipLongLine());
-        fold();
-        continue;
-      }
-      const batch = planner.plan(chunk);
+      const batch = chunk === LONG_LINE ? planner.skipLongLine() : planner.plan(chunk);
       waiting.push(batch);
-      if (batch.lines.length > 0) {
-        while (waiting.length > MAX_WAITING) {
-          await pool.next();
-          fold();
-        }
+      pending += batch.problems.length;
+      fold();
+      // Every batch counts, those without record lines too, and so do their problems (a file of
+      // blank lines behind one record a worker has not answered yet would otherwise be planned
+      // whole, in memory: a megabyte of them is a million problems).
+      while (waiting.length > maxWaiting || (pending > MAX_PENDING_PROBLEM_FIELDS && waiting.length > 1)) {
+        await pool.next();
+        fold();
+      }
+      if (chunk !== LONG_LINE && batch.lines.length > 0) {
         const req: BatchRequest = { id: batch.id, bytes: chunk, lines: batch.lines };
         while (!pool.canTake() && !pool.online()) {
           await pool.next();
@@ -196,9 +219,10 @@ function foldBatch(sink: ExaminedRecordSink, batch: Batch): void {
   } catch (e) {
     throw workerFailure(e);
   }
+  const problems = batch.problems;
   let p = 0;
   for (let i = 0; i <= count; i++) {
-    while (p < batch.problems.length && batch.problems[p]!.before === i) sink.problem(batch.problems[p++]!.finding);
+    for (; p < problems.length && problems[p] === i; p += PROBLEM_FIELDS) sink.problem(problemFinding(problems[p + 1]!, problems[p + 2]!, problems[p + 3]!));
     if (i === count) break;
     const o = outcomes[i]!;
     if ("problem" in o) sink.problem(o.problem);
@@ -223,7 +247,7 @@ class LinePlanner {
     // LF never occurs inside a multi-byte sequence, so a chunk of valid UTF-8 has only valid lines.
     const allValid = isUtf8(buf);
     const lines: number[] = [];
-    const problems: Batch["problems"] = [];
+    const problems = new Int32Builder();
     let start = 0;
     while (start < buf.length) {
       let end = buf.indexOf(0x0a, start);
@@ -231,22 +255,43 @@ class LinePlanner {
       const line = ++this.line;
       const before = lines.length / LINE_FIELDS;
       if (!allValid && !isUtf8(buf.subarray(start, end))) {
-        problems.push({ before, finding: unreadableLine(line, "invalid-utf8") });
+        problems.push(before, line, INVALID_UTF8, 0);
       } else if (mayBeBlank(buf, start, end) && isBlankLine(buf.toString("utf8", start, end))) {
-        problems.push({ before, finding: blankLineProblem(line) });
+        problems.push(before, line, BLANK, 0);
       } else {
         lines.push(start, end, line, this.seq++);
       }
       start = end + 1;
     }
-    return { id: this.batches++, lines: Int32Array.from(lines), problems };
+    return { id: this.batches++, lines: Int32Array.from(lines), problems: problems.done() };
   }
 
   /** A line over MAX_LINE_BYTES that chunksAtLf skipped unread: a problem, as readLines makes it. */
   skipLongLine(): Batch {
     const line = ++this.line;
-    const finding = unreadRecordProblem(`line ${line} ${lineErrorMessage("too-long")}`, line, this.seq++);
-    return { id: this.batches++, lines: new Int32Array(0), problems: [{ before: 0, finding }] };
+    return { id: this.batches++, lines: new Int32Array(0), problems: Int32Array.of(0, line, TOO_LONG, this.seq++) };
+  }
+}
+
+/** Four numbers a problem, in an array that doubles as it fills (no boxed number per entry). */
+class Int32Builder {
+  private buf = new Int32Array(64);
+  private length = 0;
+
+  push(a: number, b: number, c: number, d: number): void {
+    if (this.length + 4 > this.buf.length) {
+      const bigger = new Int32Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = a;
+    this.buf[this.length++] = b;
+    this.buf[this.length++] = c;
+    this.buf[this.length++] = d;
+  }
+
+  done(): Int32Array {
+    return this.buf.slice(0, this.length);
   }
 }
 

@@ -149,6 +149,7 @@ export function replyTransferList(reply: BatchReply): ArrayBuffer[] {
  */
 export function unpackReply(reply: BatchReply, count: number): LineOutcome[] {
   const { flags, digests, redactedCounts, jcs, jcsEnds } = reply;
+  if (!(reply.bytes instanceof Uint8Array)) throw new Error(`internal: a verify worker's reply to batch ${reply.id} did not hand its bytes back`);
   if (flags.length !== count || digests.length !== 32 * count || redactedCounts.length !== count || (jcsEnds !== undefined && jcsEnds.length !== count)) {
     throw new Error(`internal: a verify worker's reply to batch ${reply.id} does not hold ${count} lines`);
   }

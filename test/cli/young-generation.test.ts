@@ -50,13 +50,13 @@ describe("the young generation is held at 8 MB", () => {
     expect(unheld.bytes).toBeGreaterThan(HOLD_AT_BYTES);
   }, 120_000);
 
-  it("through a verify in one thread and on a worker (V8 puts the growth back when it makes the worker's isolate)", () => {
+  it("through a verify in one thread, and in the main thread of a verify on a worker (which examines batches too)", () => {
     for (const threads of ["1", "2"]) {
       const args = ["proof", "verify", bundle, "--key", key.pub, "--threads", threads];
       const held = youngGenerationAfter("held", args);
       expect(held.sets, `--threads ${threads}`).toBeGreaterThanOrEqual(1);
       expect(held.bytes, `--threads ${threads}`).toBeLessThanOrEqual(HOLD_AT_BYTES);
-      if (threads === "1") expect(youngGenerationAfter("unheld", args).bytes).toBeGreaterThan(HOLD_AT_BYTES);
+      expect(youngGenerationAfter("unheld", args).bytes, `--threads ${threads}`).toBeGreaterThan(HOLD_AT_BYTES);
     }
   }, 120_000);
 });
@@ -96,7 +96,6 @@ describe("YoungGenerationHold", () => {
       expect(heap.set, v).toHaveLength(1);
     }
     // The Node this suite runs on is one of them: the tests above measure the hold, not its absence.
-    expect(new YoungGenerationHold(process.versions.v8, fakeHeap([64 << 20])).isHeld).toBe(false);
     const here = fakeHeap([64 << 20]);
     new YoungGenerationHold(undefined, here).watch();
     expect(here.set).toHaveLength(1);

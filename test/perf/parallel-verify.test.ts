@@ -24,6 +24,7 @@ import { readBundleFile } from "../../src/io/bundle-source.js";
 import { readBundleFileForVerify, workerCount, AUTO_MIN_BYTES, type ParallelOptions } from "../../src/io/parallel-verify.js";
 import { loadPublicKeyFile } from "../../src/cli/key-files.js";
 import { REPO, demoKey, imladri, tempDir } from "../support/cli.js";
+import { imladriBounded } from "../support/bounded.js";
 
 const WORKER = pathToFileURL(path.join(REPO, "dist/io/verify-worker.js"));
 const EVENTS = 1_200;
@@ -331,11 +332,12 @@ describe("worker threads report exactly what one thread reports", () => {
       const c = cases.find((x) => x.name === name)!;
       const file = c.make();
       const one = singleThread(file, { require: ["cleanup", "decisions"] });
-      for (const [n, chunkBytes] of [[1, 700], [3, 4096], [2, 65_536]] as const) {
+      for (const [n, chunkBytes] of [[2, 700], [3, 4096], [2, 65_536], [1, 4096]] as const) {
         const counts = { workers: 0, main: 0 };
         expect(await workers(file, { require: ["cleanup", "decisions"] }, { workers: n, chunkBytes, counts }), `${name}, ${n} threads, ${chunkBytes}-byte reads`).toEqual(one);
         // With workers, both they and the main thread examined batches (the main thread takes one
-        // when every worker has its fill); --threads 1 never starts a worker.
+        // when every worker has its fill: with reads this small, a file has dozens of batches and
+        // the workers, which start and compile, fall behind at first); --threads 1 never starts one.
         if (n === 1) expect(counts).toEqual({ workers: 0, main: 0 });
         else if (chunkBytes < 65_536) {
           expect(counts.workers, `${name}, ${n} threads`).toBeGreaterThan(0);
@@ -428,6 +430,21 @@ describe("the CLI: --threads", () => {
         if (mode.length > 0) expect(json(one).events.total).toBeGreaterThan(0);
       }
     }
+  }, SLOW);
+
+  it("a record and then 8 MB of blank lines: the same report as one thread, in bounded memory (the problems behind an unanswered batch are planned only so far ahead)", () => {
+    const file = path.join(dir, "blank-tail.jsonl");
+    const [header, first] = lines();
+    fs.writeFileSync(file, header + "\n" + first + "\n" + "\n".repeat(8 << 20));
+    const one = imladriBounded(["proof", "verify", file, "--key", key.pub, "--json", "--threads", "1"], { cwd: dir, timeoutMs: 120_000 });
+    const two = imladriBounded(["proof", "verify", file, "--key", key.pub, "--json", "--threads", "2"], { cwd: dir, timeoutMs: 120_000 });
+    expect(one.code).toBe(1);
+    expect(json(one).findings.some((f) => f.code === "bundle.blank-line")).toBe(true);
+    expect(two.code).toBe(one.code);
+    expect(two.stdout).toBe(one.stdout);
+    // Every blank line was planned whole behind the worker's batch: about 1 GB here; now bounded
+    // by a few megabytes of problems (one thread: about 70 MB; a worker adds about 35).
+    expect(two.peakMb).toBeLessThan(320);
   }, SLOW);
 
   it.each([["0"], ["-1"], ["two"], ["65"], ["1.5"], [""]])("refuses --threads %j (exit 64, one line)", (v) => {

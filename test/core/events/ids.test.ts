@@ -48,6 +48,17 @@ describe("IdIndex answers as a Map of the ids would", () => {
     expect(index.firstUse("grow-19", far + 103)).toBe(far + 20);
   });
 
+  it("hashes each id behind its index's key, and takes a shared fingerprint for a duplicate: a refusal, never an acceptance", () => {
+    const inputs: Uint8Array[] = [];
+    const key = Uint8Array.from({ length: 16 }, (_, i) => 200 + i);
+    // A digest that is the same for every input: every id collides with the first.
+    const colliding = { ...nodeCrypto, randomBytes: () => key.slice(), sha256Latin1: (data: Uint8Array) => (inputs.push(data.slice()), "\u0001".repeat(32)) };
+    const index = new IdIndex(colliding);
+    expect(index.firstUse("a", 1)).toBeUndefined();
+    expect(index.firstUse("b", 2)).toBe(1);
+    expect(inputs.map((i) => Buffer.from(i).toString("latin1"))).toEqual([Buffer.from([...key, 0x61]).toString("latin1"), Buffer.from([...key, 0x62]).toString("latin1")]);
+  });
+
   it("draws a new key for each index, and still finds every repeat", () => {
     const keys: Uint8Array[] = [];
     const recording = { ...nodeCrypto, randomBytes: (n: number) => { const k = nodeCrypto.randomBytes(n); keys.push(k); return k; } };
