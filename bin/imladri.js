@@ -11,10 +11,10 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // The same text commander prints from src/cli/version.ts: test/perf/startup.test.ts compares them.
   process.stdout.write(require("../package.json").version + "\n");
 } else {
-  require("./load-cli.js")
-    .loadCli()
-    .main(args)
-    .then((code) => {
-      process.exitCode = code;
-    });
+  const cli = require("./load-cli.js").loadCli();
+  // This process is the command's own: its V8 young generation may be held (src/io/young-generation.ts).
+  cli.holdYoungGeneration();
+  cli.main(args).then((code) => {
+    process.exitCode = code;
+  });
 }

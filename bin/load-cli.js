@@ -37,6 +37,7 @@ function loadCli() {
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
   return {
     main: module.exports.main,
+    holdYoungGeneration: module.exports.holdYoungGeneration,
     cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected,
     // Only the build calls this (scripts/build-cli.mjs), after a warm-up run.
     saveCache: () => writeFileSync(cacheFile, script.createCachedData()),

@@ -12,6 +12,7 @@ import { registerKeysCommands } from "./commands/keys.js";
 import { registerCleanupCommand } from "./commands/cleanup.js";
 import { registerVerifierPageCommand } from "./commands/verifier-page.js";
 import { VERSION } from "./version.js";
+import { youngGeneration } from "../io/young-generation.js";
 
 export function buildProgram(json = false): Command {
   const program = new Command("imladri")
@@ -93,6 +94,15 @@ function helpAsFlag(argv: readonly string[]): string[] {
   const at = argv.findIndex((a) => !a.startsWith("-"));
   if (at === -1 || argv[at] !== "help" || at === argv.length - 1) return [...argv];
   return [...argv.slice(0, at), ...argv.slice(at + 1), "--help"];
+}
+
+/**
+ * Holds V8's young generation at 8 MB in a streaming run (src/io/young-generation.ts). Called by
+ * bin/imladri.js, which owns its process; not by main, which tests and the build also call
+ * in-process.
+ */
+export function holdYoungGeneration(): void {
+  youngGeneration.enable();
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,7 @@
  * the space has reached 8 MB. V8 puts the factor back to its minimum when it makes an isolate, so
  * the verify worker pool puts it back again as each worker comes online. Only on V8 11 to 13
  * (Node 20 to 24), the versions known to have the flag: an unknown flag would print an error line.
+ * Only when the command line enables it (`enable`): the flag is the process's.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 
@@ -33,6 +34,7 @@ const v8Heap: HeapAccess = {
 };
 
 export class YoungGenerationHold {
+  private enabled = false;
   private held = false;
   private readonly known: boolean;
 
@@ -49,9 +51,18 @@ export class YoungGenerationHold {
     return this.held;
   }
 
+  /**
+   * Lets `watch` act: only the installed command does (bin/imladri.js), as the owner of its process.
+   * V8's flags are the process's: a program that uses these readers as a library (the test suite
+   * does) keeps its own, and a changed flag would also make V8 refuse a code cache made without it.
+   */
+  enable(): void {
+    this.enabled = true;
+  }
+
   /** Called as input is read: stops the growth once the young generation has reached HOLD_AT_BYTES. */
   watch(): void {
-    if (this.held || !this.known) return;
+    if (this.held || !this.enabled || !this.known) return;
     if (this.heap.newSpaceBytes() < HOLD_AT_BYTES) return;
     this.heap.setFlags(FLAG);
     this.held = true;

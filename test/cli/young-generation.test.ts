@@ -70,6 +70,7 @@ describe("YoungGenerationHold", () => {
   it("stops the growth once, when the space has reached 8 MB, and puts it back after a new isolate only then", () => {
     const heap = fakeHeap([1 << 20, 4 << 20, HOLD_AT_BYTES - 1, HOLD_AT_BYTES]);
     const hold = new YoungGenerationHold("11.3.244.8-node.31", heap);
+    hold.enable();
     hold.restore();
     for (let i = 0; i < 3; i++) hold.watch();
     expect(heap.set).toEqual([]);
@@ -86,18 +87,34 @@ describe("YoungGenerationHold", () => {
     for (const v of ["10.2.154", "14.0.1", "", "x", "1e1"]) {
       const heap = fakeHeap([64 << 20]);
       const hold = new YoungGenerationHold(v, heap);
+      hold.enable();
       hold.watch();
       hold.restore();
       expect(heap.set, v).toEqual([]);
     }
     for (const v of ["11.3.244.8-node.31", "12.4.254", "13.6.233"]) {
       const heap = fakeHeap([64 << 20]);
-      new YoungGenerationHold(v, heap).watch();
+      const hold = new YoungGenerationHold(v, heap);
+      hold.enable();
+      hold.watch();
       expect(heap.set, v).toHaveLength(1);
     }
     // The Node this suite runs on is one of them: the tests above measure the hold, not its absence.
     const here = fakeHeap([64 << 20]);
-    new YoungGenerationHold(undefined, here).watch();
+    const hold = new YoungGenerationHold(undefined, here);
+    hold.enable();
+    hold.watch();
     expect(here.set).toHaveLength(1);
+  });
+
+  it("does nothing until the command line enables it: a program using the readers as a library keeps its V8 flags (and its code caches)", () => {
+    const heap = fakeHeap([64 << 20, 64 << 20]);
+    const hold = new YoungGenerationHold("11.3.244.8-node.31", heap);
+    hold.watch();
+    hold.restore();
+    expect(heap.set).toEqual([]);
+    hold.enable();
+    hold.watch();
+    expect(heap.set).toHaveLength(1);
   });
 });
