@@ -246,14 +246,14 @@ class LinePlanner {
     const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     // LF never occurs inside a multi-byte sequence, so a chunk of valid UTF-8 has only valid lines.
     const allValid = isUtf8(buf);
-    const lines: number[] = [];
+    const lines = new Int32Builder();
     const problems = new Int32Builder();
     let start = 0;
     while (start < buf.length) {
       let end = buf.indexOf(0x0a, start);
       if (end < 0) end = buf.length;
       const line = ++this.line;
-      const before = lines.length / LINE_FIELDS;
+      const before = lines.count;
       if (!allValid && !isUtf8(buf.subarray(start, end))) {
         problems.push(before, line, INVALID_UTF8, 0);
       } else if (mayBeBlank(buf, start, end) && isBlankLine(buf.toString("utf8", start, end))) {
@@ -263,7 +263,7 @@ class LinePlanner {
       }
       start = end + 1;
     }
-    return { id: this.batches++, lines: Int32Array.from(lines), problems: problems.done() };
+    return { id: this.batches++, lines: lines.done(), problems: problems.done() };
   }
 
   /** A line over MAX_LINE_BYTES that chunksAtLf skipped unread: a problem, as readLines makes it. */
@@ -273,10 +273,18 @@ class LinePlanner {
   }
 }
 
-/** Four numbers a problem, in an array that doubles as it fills (no boxed number per entry). */
+/**
+ * Four numbers an entry (a record line's LINE_FIELDS, a problem's PROBLEM_FIELDS), in an array that
+ * doubles as it fills: a megabyte of one-byte lines is a million entries, without a boxed number each.
+ */
 class Int32Builder {
   private buf = new Int32Array(64);
   private length = 0;
+
+  /** Entries so far. */
+  get count(): number {
+    return this.length / 4;
+  }
 
   push(a: number, b: number, c: number, d: number): void {
     if (this.length + 4 > this.buf.length) {

@@ -46,11 +46,6 @@ export class YoungGenerationHold {
     this.known = Number.isInteger(major) && major >= FIRST_V8 && major <= LAST_V8;
   }
 
-  /** Whether the growth has been stopped. */
-  get isHeld(): boolean {
-    return this.held;
-  }
-
   /**
    * Lets `watch` act: only the installed command does (bin/imladri.js), as the owner of its process.
    * V8's flags are the process's: a program that uses these readers as a library (the test suite

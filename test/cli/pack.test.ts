@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, REPO, tempDir } from "../support/cli.js";
+import { FIXTURES, REPO, tempDir, withoutSigningKey } from "../support/cli.js";
 import { networkEnv } from "../support/child-env.js";
 
 let dir: string;
@@ -20,7 +20,7 @@ let files: string[];
 /** The environment without what `npm test` sets for its own run (npm_config_global, ...), but the cache. */
 function npmEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
+  for (const [k, v] of Object.entries(withoutSigningKey(process.env))) {
     if (k.toLowerCase().startsWith("npm_") && !/^npm_config_(cache|registry|userconfig)$/i.test(k)) continue;
     env[k] = v;
   }

@@ -7,7 +7,7 @@
  * since the redaction block carries its creation time.
  *
  * Then, through the built CLI as a user runs it: stdin and a FIFO (readable once) are redacted
- * without a temp copy.
+ * leaving no temp copy.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { spawnSync } from "node:child_process";
@@ -185,7 +185,7 @@ describe("one-pass redact makes what the two-pass redact made", () => {
 });
 
 describe("one-pass redact through the built CLI", () => {
-  it("redacts a bundle read from stdin without a temp copy, as it redacts the file", () => {
+  it("redacts a bundle read from stdin leaving no temp copy, as it redacts the file", () => {
     // The temp folder the child would use is one of the test's own, so anything left is ours.
     const tmp = tempDir();
     const fromFile = file("cli-from-file.jsonl");

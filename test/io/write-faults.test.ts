@@ -48,6 +48,17 @@ describe("the write loop under short writes", () => {
   });
 });
 
+/** `args --force` with `budget` bytes of room: exit 73 naming `out` and ENOSPC, `out` still `before`, no temp file in `dir`. */
+function expectFullDiskLeavesBundle(args: string[], budget: number, out: string, before: Buffer, dir: string): void {
+  const r = imladri([...args, "--force"], { env: fault(`enospc:${budget}`) });
+  expect(r.code, r.stderr).toBe(73);
+  expect(r.stderr).toContain(out);
+  expect(r.stderr).toContain("ENOSPC");
+  expect(r.stderr).toContain("previous bundle is unchanged");
+  expect(fs.readFileSync(out).equals(before)).toBe(true);
+  expect(temps(dir)).toEqual([]);
+}
+
 describe("ENOSPC from the fault hook", () => {
   it("proof export --force over a good bundle: exit 73 naming it, the old bundle byte-identical, no temp file", () => {
     const dir = tempDir();
@@ -57,15 +68,7 @@ describe("ENOSPC from the fault hook", () => {
     expect(imladri(args).code).toBe(0);
     const before = fs.readFileSync(out);
     // Room for the spool but not for the copy (the reported case), and a failure inside the spool.
-    for (const budget of [before.length + before.length / 2, 1000]) {
-      const r = imladri([...args, "--force"], { env: fault(`enospc:${Math.floor(budget)}`) });
-      expect(r.code, r.stderr).toBe(73);
-      expect(r.stderr).toContain(out);
-      expect(r.stderr).toContain("ENOSPC");
-      expect(r.stderr).toContain("previous bundle is unchanged");
-      expect(fs.readFileSync(out).equals(before)).toBe(true);
-      expect(temps(dir)).toEqual([]);
-    }
+    for (const budget of [before.length + before.length / 2, 1000]) expectFullDiskLeavesBundle(args, Math.floor(budget), out, before, dir);
   });
 
   it("the one-document form, written in place in its spool: --force over a good bundle fails whole (exit 73, the old bundle byte-identical, no temp file)", () => {
@@ -76,15 +79,8 @@ describe("ENOSPC from the fault hook", () => {
     expect(imladri(args).code).toBe(0);
     const before = fs.readFileSync(out);
     // Short of the header's members at the end (the last write), and inside the records.
-    for (const budget of [before.length - 20, 1000]) {
-      const r = imladri([...args, "--force"], { env: fault(`enospc:${budget}`) });
-      expect(r.code, r.stderr).toBe(73);
-      expect(r.stderr).toContain("ENOSPC");
-      expect(r.stderr).toContain("previous bundle is unchanged");
-      expect(fs.readFileSync(out).equals(before)).toBe(true);
-      expect(temps(dir)).toEqual([]);
-    }
-    // With room, the bundle is written (in one write of its bytes: the budget is its own size) and verifies.
+    for (const budget of [before.length - 20, 1000]) expectFullDiskLeavesBundle(args, budget, out, before, dir);
+    // With room for its own size and no more (no spool beside a copy), the bundle is written and verifies.
     const r = imladri([...args, "--force"], { env: fault(`enospc:${before.length}`) });
     expect(r.code, r.stderr).toBe(0);
     expect(imladri(["proof", "verify", out, "--key", key.pub]).code).toBe(0);
@@ -108,7 +104,8 @@ describe("ENOSPC from the fault hook", () => {
     expect(temps(dir)).toEqual([]);
   });
 
-  it("the spool is private from its creation, before any record is in it (a refused export's secret is never readable by others)", async () => {
+  it("the spool is private from its creation, before any record is in it", async () => {
+    // So the records of an export refused later (a secret found in the last event) are never readable by others.
     const dir = tempDir();
     const key = demoKey(dir);
     const fifo = path.join(dir, "events.fifo");

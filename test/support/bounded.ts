@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { BIN, REPO } from "./cli.js";
+import { BIN, REPO, withoutSigningKey } from "./cli.js";
 
 export interface BoundedResult {
   /** Exit code; -1 when the run was killed (timeout) or crashed on a signal. */
@@ -15,6 +15,10 @@ export interface BoundedResult {
   stderr: string;
   /** Peak resident set size of the child, in MB. */
   peakMb: number;
+  /** V8's young generation at the child's exit, in bytes (src/io/young-generation.ts). */
+  youngBytes: number;
+  /** How many times the child set V8's young-generation growth factor. */
+  growthSets: number;
   timedOut: boolean;
 }
 
@@ -24,13 +28,14 @@ export interface Bounds {
   /** Wall-clock limit in ms (default 60 s). */
   timeoutMs?: number;
   cwd?: string;
+  /** Runs the command with its setting of V8 flags turned off: what V8 does without the hold. */
+  unheldYoungGeneration?: boolean;
 }
 
 const WRAPPER = path.join(REPO, "test/support/measure-rss.cjs");
 
 export function imladriBounded(args: string[], bounds: Bounds = {}): BoundedResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-  delete env.IMLADRI_SIGNING_KEY;
+  const env: NodeJS.ProcessEnv = { ...withoutSigningKey(process.env), NO_COLOR: "1", ...(bounds.unheldYoungGeneration ? { IMLADRI_TEST_UNHELD: "1" } : {}) };
   const r = spawnSync(process.execPath, [`--max-old-space-size=${bounds.heapMb ?? 256}`, WRAPPER, BIN, ...args], {
     cwd: bounds.cwd ?? REPO,
     env,
@@ -42,7 +47,17 @@ export function imladriBounded(args: string[], bounds: Bounds = {}): BoundedResu
     maxBuffer: 512 * 1024 * 1024,
     stdio: ["pipe", "pipe", "pipe", "pipe"],
   });
-  const rss = Number(String(r.output?.[3] ?? ""));
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
-  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "", peakMb: Number.isFinite(rss) && rss > 0 ? rss / 1024 : NaN, timedOut };
+  const m = measured(String(r.output?.[3] ?? ""));
+  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "", peakMb: m.maxRSS > 0 ? m.maxRSS / 1024 : NaN, youngBytes: m.youngBytes, growthSets: m.growthSets, timedOut };
+}
+
+/** What measure-rss.cjs wrote; NaN for each figure of a child that wrote nothing (killed, crashed). */
+function measured(text: string): { maxRSS: number; youngBytes: number; growthSets: number } {
+  try {
+    const m = JSON.parse(text) as { maxRSS: number; youngBytes: number; growthSets: number };
+    return { maxRSS: Number(m.maxRSS), youngBytes: Number(m.youngBytes), growthSets: Number(m.growthSets) };
+  } catch {
+    return { maxRSS: NaN, youngBytes: NaN, growthSets: NaN };
+  }
 }

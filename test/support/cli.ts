@@ -21,7 +21,7 @@ export function imladri(
   args: string[],
   options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
 ): RunResult {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", IMLADRI_SIGNING_KEY: undefined, ...options.env };
+  const env: Record<string, string | undefined> = { ...withoutSigningKey(process.env), NO_COLOR: "1", ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO,

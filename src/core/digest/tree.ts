@@ -211,8 +211,7 @@ let scanner: LeafScanner | undefined;
  *
  * Made from the outermost pointers to hide (each holding a value, none inside another, "" not
  * among them); the walk fills it in. Pointers are decoded from the walk's byte path only for
- * those leaves and nodes. A path too long for the byte path (a fallback of the walk) leaves it
- * incomplete: the caller then makes the share the plain way.
+ * those leaves and nodes.
  */
 export class ShareCapture {
   /**
@@ -226,8 +225,6 @@ export class ShareCapture {
   readonly salts: [JsonPointer, Uint8Array][] = [];
   /** The event digest, once the walk has completed. */
   eventDigest: Uint8Array | undefined;
-  /** False when some subtree was walked without the byte path: what was captured is not all. */
-  complete = true;
 
   /** `hide`: the hidden pointers' tokens, or "elide" for the event digest alone. */
   constructor(hide: readonly (readonly string[])[] | "elide") {
@@ -408,17 +405,9 @@ export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, se
   capturing = capture;
   emitting = along.jcs;
   try {
-    let digest: string;
-    if (seed.length > PATH_ROOM) {
-      if (capture) capture.complete = false;
-      capturing = undefined;
-      emitting = undefined;
-      along.jcs?.value(event);
-      digest = sourceWalk(crypto, event, ROOT_POINTER, seedSource(crypto, seed));
-    } else {
-      pathInput.bytes.set(seed, 0);
-      digest = seedWalk(crypto, event, seed, seed.length, capture?.root);
-    }
+    pathInput.room(seed.length, 0);
+    pathInput.bytes.set(seed, 0);
+    const digest = seedWalk(crypto, event, seed, seed.length, capture?.root);
     const bytes = digestBytes(digest, 32);
     if (capture) capture.eventDigest = bytes;
     return { digest: bytes, depth: deepest - base };
@@ -428,6 +417,7 @@ export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, se
     capturing = outerCapture;
     emitting = outerEmit;
     seedWalking = false;
+    if (pathInput.bytes.length > SCRATCH_BYTES) pathInput = new Scratch();
   }
 }
 
@@ -435,12 +425,10 @@ export function eventDigestAndDepth(crypto: CryptoProvider, event: JsonValue, se
  * The same tree as sourceWalk with a seedSource, for the hot path (every event of an export or a
  * verify): the salt input seed || UTF8(p) is kept in pathInput as a byte path that grows and
  * shrinks with the walk, so no pointer string is built per node and the seed is written once per
- * event. A path that would not fit falls back to sourceWalk for that subtree.
+ * event. It grows for a long path (and goes back to its default size after that event).
  * test/perf/tree-buffers.test.ts checks both walks against each other and a plain reference.
  */
-const PATH_ROOM = SCRATCH_BYTES;
-/** Never grows: a path that would not fit takes the fallback above. */
-const pathInput = new Scratch();
+let pathInput = new Scratch();
 /** An event's walk on pathInput is under way (eventDigestAndDepth). */
 let seedWalking = false;
 const pathDecoder = new TextDecoder();
@@ -469,7 +457,6 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
     if (hide !== undefined) capturing!.salts.push([pathOf(seed, end), digestBytes(salt, SALT_BYTES)]);
     return digest;
   }
-  const path = pathInput.bytes;
   const d = levelsInUse++;
   if (d >= deepest) deepest = d + 1;
   const body = level(d);
@@ -481,14 +468,11 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
     out?.byte(0x5b);
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out?.byte(0x2c); // ,
-      let digest: string;
       // "/" + at most 16 digits of an index.
-      if (end + 17 > PATH_ROOM) {
-        digest = fallbackWalk(crypto, v[i]!, appendPointer(pathOf(seed, end), i), seed);
-      } else {
-        path[end] = 0x2f; // /
-        digest = seedWalk(crypto, v[i]!, seed, writeIndex(path, end + 1, i), hide && below(hide, i));
-      }
+      pathInput.room(end + 17, end);
+      const path = pathInput.bytes;
+      path[end] = 0x2f; // /
+      const digest = seedWalk(crypto, v[i]!, seed, writeIndex(path, end + 1, i), hide && below(hide, i));
       o = appendElement(body, o, i, digest);
     }
     body.bytes[o++] = 0x5d; // ]
@@ -506,14 +490,11 @@ function seedWalk(crypto: CryptoProvider, v: JsonValue, seed: Uint8Array, end: n
         out.value(k);
         out.byte(0x3a); // :
       }
-      let digest: string;
       // "/" + the escaped name, at most 3 UTF-8 bytes per UTF-16 unit (2 for "~0" and "~1").
-      if (end + 1 + 3 * k.length > PATH_ROOM) {
-        digest = fallbackWalk(crypto, v[k]!, appendPointer(pathOf(seed, end), k), seed);
-      } else {
-        path[end] = 0x2f; // /
-        digest = seedWalk(crypto, v[k]!, seed, writeToken(path, end + 1, k), hide && below(hide, k));
-      }
+      pathInput.room(end + 1 + 3 * k.length, end);
+      const path = pathInput.bytes;
+      path[end] = 0x2f; // /
+      const digest = seedWalk(crypto, v[k]!, seed, writeToken(path, end + 1, k), hide && below(hide, k));
       o = appendMember(body, o, i, k, digest);
     }
     body.bytes[o++] = 0x7d; // }
@@ -528,23 +509,6 @@ function below(hide: HideNode, token: string | number): HideNode {
   return hide === DISCLOSED ? DISCLOSED : (hide.children.get(String(token)) ?? DISCLOSED);
 }
 
-/** A subtree whose path does not fit pathInput, walked with pointer strings; a capture misses it. */
-function fallbackWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, seed: Uint8Array): string {
-  if (capturing !== undefined) capturing.complete = false;
-  const outerCapture = capturing;
-  const outerEmit = emitting;
-  capturing = undefined;
-  emitting = undefined;
-  // The subtree's JCS written whole, where the walk would have written it.
-  outerEmit?.value(v);
-  try {
-    return sourceWalk(crypto, v, p, seedSource(crypto, seed));
-  } finally {
-    capturing = outerCapture;
-    emitting = outerEmit;
-  }
-}
-
 /*
  * A partial record's walk (a share, DESIGN §4, §6), for the verifier: the same tree as sourceWalk,
  * but the pointer of the node is kept as its UTF-8 bytes in pointerPath, growing and shrinking with
@@ -552,7 +516,7 @@ function fallbackWalk(crypto: CryptoProvider, v: JsonValue, p: JsonPointer, seed
  * is built per node (issue 14); a source decodes one (pathPointer) only when it needs it.
  * test/core/verify/partial-walk.test.ts checks it against the sourceWalk it replaces there.
  */
-/** The pointer of the node pathWalk is at, as UTF-8: grows for a long path (no fallback walk needed). */
+/** The pointer of the node pathWalk is at, as UTF-8: grows for a long path, as pathInput does. */
 let pointerPath = new Scratch();
 let pathWalking = false;
 

@@ -66,8 +66,7 @@ export function redactRecord(crypto: CryptoProvider, record: OpenRecord, pointer
   if (pointers.includes(ROOT_POINTER)) return elideRecord(crypto, record);
   const source = recordSource(crypto, record);
   const before = redactedPointers(record);
-  const fresh = pointers.filter((p) => valueAt(record.event, p) !== undefined && !before.some((b) => isWithin(b, p, true)));
-  const all = outermost([...before, ...fresh]);
+  const all = pointersToHide(record.event, pointers, before);
   const redacted: Record<string, HexDigest> = {};
   for (const p of all) {
     // An earlier redaction that survives keeps its digest; a new (possibly outer) one is the
@@ -87,13 +86,22 @@ export function redactRecord(crypto: CryptoProvider, record: OpenRecord, pointer
 }
 
 /**
+ * The pointers a redaction of `pointers` hides in `event`, outermost, none inside another: those
+ * that hold a value and that no earlier redaction (`before`, kept) already hides.
+ */
+export function pointersToHide(event: JsonObject, pointers: readonly JsonPointer[], before: readonly JsonPointer[] = []): JsonPointer[] {
+  const fresh = pointers.filter((p) => valueAt(event, p) !== undefined && !before.some((b) => isWithin(b, p, true)));
+  return outermost([...before, ...fresh]);
+}
+
+/**
  * What `redactRecord(record, hide)` makes of a disclosed record, made from what the walk that
  * checked the record captured (issue 14: the event is not hashed a second time): `hide` are the
- * outermost pointers that hold a value, the capture was made from them. Undefined when the
- * capture is not complete; the caller then uses redactRecord.
+ * outermost pointers that hold a value (pointersToHide), the capture was made from them. Undefined
+ * when no walk filled the capture (the record was not checked); the caller then uses redactRecord.
  */
 export function shareFromCapture(seq: number, event: JsonObject, hide: readonly JsonPointer[], capture: ShareCapture): ShareRecord | undefined {
-  if (capture.eventDigest === undefined || !capture.complete) return undefined;
+  if (capture.eventDigest === undefined) return undefined;
   const redacted: Record<string, HexDigest> = {};
   for (const p of hide) {
     const digest = capture.digests.get(p);

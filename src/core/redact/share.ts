@@ -11,9 +11,9 @@ import { hexDigest } from "../encoding/hex.js";
 import { ShareCapture } from "../digest/tree.js";
 import { scanRecord, severityRank, type LeakFinding } from "../detect/scan.js";
 import { SEVERITIES } from "../detect/detectors.js";
-import { patternTokens, valueAt, WILDCARD } from "./pointer-glob.js";
+import { patternTokens, WILDCARD } from "./pointer-glob.js";
 import { outermost, policyTargets, type Policy, type PolicyRule } from "./policy.js";
-import { elideRecord, hiddenIn, isOpen, redactedPointers, redactRecord, shareFromCapture, type ShareRecord } from "./record.js";
+import { elideRecord, hiddenIn, isOpen, pointersToHide, redactedPointers, redactRecord, shareFromCapture, type ShareRecord } from "./record.js";
 
 /** What happens to one event: for `--dry-run` and the summary. */
 export interface PlanEntry {
@@ -72,18 +72,18 @@ export function planDisclosedRecord(policy: Policy, record: JsonValue): PlannedR
   const { seq, event } = record;
   if (!isJsonObject(event) || typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined;
   const targets = policyTargets(policy, { seq, event, hidden: () => false });
-  const hide = targets.elide ? [] : outermost(targets.redact.filter((p) => valueAt(event, p) !== undefined));
+  const hide = targets.elide ? [] : pointersToHide(event, targets.redact);
   return { seq, event, elide: targets.elide, hide, capture: new ShareCapture(targets.elide ? "elide" : hide.map((p) => parsePointer(p)!)) };
 }
 
 /**
- * What {@link applyPolicyToRecord} makes of a planned record, from its capture: undefined when the
- * capture is not complete (the record was not checked, or its walk left the byte path).
+ * What {@link applyPolicyToRecord} makes of a planned record, from its capture: undefined when no
+ * walk filled the capture (the record was not checked).
  */
 export function appliedFromCapture(planned: PlannedRecord): AppliedRecord | undefined {
   const { seq, capture } = planned;
   if (planned.elide) {
-    if (capture.eventDigest === undefined || !capture.complete) return undefined;
+    if (capture.eventDigest === undefined) return undefined;
     return { record: { seq, digest: hexDigest(capture.eventDigest) }, plan: { seq, action: "elide", pointers: [] } };
   }
   const record = shareFromCapture(seq, planned.event, planned.hide, capture);

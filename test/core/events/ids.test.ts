@@ -8,23 +8,19 @@ import { IdIndex } from "../../../src/core/events/ids.js";
 import { EventLogChecker } from "../../../src/core/events/log.js";
 import { nodeCrypto } from "../../../src/platform/node-crypto.js";
 import { nobleCrypto } from "../../../src/core/crypto/noble.js";
+import { makeRng } from "../../../fixtures/generate-events.mjs";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 describe("IdIndex answers as a Map of the ids would", () => {
   for (const [name, crypto] of [["node:crypto", nodeCrypto], ["@noble", nobleCrypto]] as const) {
     it(`on 60,000 lines with repeats, from a table of 4 slots (${name})`, () => {
-      const random = rng(5);
+      const rng = makeRng(5);
       const special = ["", "constructor", "__proto__", "toString", "hasOwnProperty", "é", "e\u0301", "日本", "🙂", "\u0000", "a".repeat(10_000)];
       const index = new IdIndex(crypto, 4);
       const reference = new Map<string, number>();
       let repeats = 0;
       for (let line = 1; line <= 60_000; line++) {
-        const r = random();
-        const id = r < 0.01 ? special[Math.floor(random() * special.length)]! : r < 0.2 ? `evt-${Math.floor(random() * 5000)}` : `evt-${line}-${Math.floor(random() * 1e9)}`;
+        const id = rng.chance(0.01) ? (rng.pick(special) as string) : rng.chance(0.2) ? `evt-${rng.int(5000)}` : `evt-${line}-${rng.int(1e9)}`;
         const want = reference.get(id);
         if (want === undefined) reference.set(id, line);
         else repeats++;

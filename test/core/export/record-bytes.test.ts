@@ -2,7 +2,7 @@
  * Export writes each record's JCS from its digest walk (issue 14): the leaves' bytes copied from
  * the hash input, names and punctuation written as the walk goes. The bytes must be exactly
  * canonicalize(record), whatever the event: every value kind, escapes, non-ASCII, names out of
- * JCS order, and a subtree whose path is too long for the walk's byte path (written whole there).
+ * JCS order, and paths past the walk's default 64 KB byte path (which grows for them).
  */
 import { describe, expect, it } from "vitest";
 import { Exporter } from "../../../src/core/export/exporter.js";
@@ -30,7 +30,7 @@ const hostile: JsonObject[] = [
   { type: "t", s: ["", '"', "\\", "\u0000\u001f\u007f", "\b\f\n\r\t", "é", "日本", "🙂", "\u2028\u2029", "a\u0301"] },
   { type: "t", "z": 1, "a": 2, "B": 3, "é": 4, "🙂": 5, "\u00ff": 6, "10": 7, "9": 8, "": 9, "a/b": 10, "~": 11 },
   { type: "t", list: Array.from({ length: 25 }, (_, i) => ({ i, v: `v${i}` })) },
-  // Paths over the walk's 64 KB byte path: that subtree is written whole where the walk would have.
+  // Paths past the walk's default 64 KB byte path, which grows for them.
   { type: "t", long: { ["k".repeat(30_000)]: { inner: [1, "x", { deep: true }] }, after: 1 }, z: "end" },
   { type: "t", wide: { ["é".repeat(22_000)]: "two-byte name", b: [1, 2] } },
   { type: "t", big: "x".repeat(200_000), after: ["a", 1] },

@@ -137,8 +137,8 @@ function excerptRecordParts(input: JsonObject, bad: Bad): { record: JsonObject; 
 }
 
 /**
- * A partial record's event digest (undefined when the record is broken) and, when its walk saw
- * the whole event (no stand-in hid a value that is not null), the event's nesting depth.
+ * A partial record's event digest and the event's nesting depth as its walk measured it; neither
+ * when the record is broken (the caller then measures the depth on the event).
  */
 function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonObject, bad: Bad): { digest?: Uint8Array; depth?: number } {
   const saltsIn = record.salts;
@@ -187,7 +187,6 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
   }
   const redactedKeys = Object.keys(redactedIn);
   const redacted = new Map<string, Uint8Array>();
-  let standInsNull = true;
   for (const p of redactedKeys) {
     const d = redactedIn[p];
     const ptr = asPointer(p);
@@ -210,7 +209,6 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
     if (value !== null) {
       bad("record.redacted-value", `redacted pointer ${JSON.stringify(p)} must hold null in the event${value === undefined ? " (it does not exist)" : ""}`, "/event" + p);
       ok = false;
-      standInsNull = false;
     }
     redacted.set(p, fromHex(d)!);
   }
@@ -268,9 +266,8 @@ function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonOb
       }
     }
   }
-  // A stand-in that hid a value other than null (already an error) hid its depth too.
-  const seen = standInsNull ? { depth } : {};
-  return ok ? { digest, ...seen } : seen;
+  // A broken record's depth is measured on the event itself (a stand-in may hide a value's depth).
+  return ok ? { digest, depth } : {};
 }
 
 /** Whether `key` is the pointer whose UTF-8 bytes are `path[0, end)` and is all ASCII (then one byte per character). */
