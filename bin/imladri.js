@@ -13,7 +13,8 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
 } else {
   const cli = require("./load-cli.js").loadCli();
   // This process is the command's own: its V8 young generation may be held (src/io/young-generation.ts).
-  cli.holdYoungGeneration();
+  // Optional: a dist/ built before it existed (a pull without a rebuild) still runs.
+  cli.holdYoungGeneration?.();
   cli.main(args).then((code) => {
     process.exitCode = code;
   });

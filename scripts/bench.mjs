@@ -75,10 +75,12 @@ const threads = option("--threads", "1");
 const dir = option("--dir", path.join(os.tmpdir(), "imladri-bench"));
 fs.mkdirSync(dir, { recursive: true });
 
-// The demo key, 0600 as imladri requires (git does not keep file modes).
-const keyFile = path.join(dir, "signer.jwk");
-fs.copyFileSync(path.join(repo, "fixtures/keys/demo-signer.jwk"), keyFile);
-fs.chmodSync(keyFile, 0o600);
+// The demo key, 0600 as imladri requires (git does not keep file modes), in a folder of its own
+// (mkdtemp: 0700, a name no one can plant a link at), never at a fixed path of a shared temp folder.
+const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), "imladri-bench-key-"));
+const keyFile = path.join(keyDir, "signer.jwk");
+fs.writeFileSync(keyFile, fs.readFileSync(path.join(repo, "fixtures/keys/demo-signer.jwk")), { mode: 0o600, flag: "wx" });
+process.on("exit", () => fs.rmSync(keyDir, { recursive: true, force: true }));
 
 // --- measuring a whole process -------------------------------------------------------------------
 
@@ -530,6 +532,7 @@ async function benchFormatV2(sizeOption) {
   };
   step("export (first half)", ["proof", "export", "--log", half, "--key-file", keyFile, "--chain", "bench", "--out", anchor, "--force"]);
   const exp = step("export", ["proof", "export", "--log", log, "--key-file", keyFile, "--continue", anchor, "--out", bundle, "--force"]);
+  // One thread whatever --threads says: the figure is the tree's share of one thread's CPU.
   const ver = step("verify", ["proof", "verify", bundle, "--key", pubKey, "--threads", "1"]);
   const seqs = [0, Math.floor(count / 2), count - 1];
   const ex = step("excerpt", ["proof", "excerpt", bundle, ...seqs.flatMap((s) => ["--seq", String(s)]), "--out", excerpt, "--force"]);

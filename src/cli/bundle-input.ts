@@ -3,6 +3,7 @@
  * the verifier so nothing downstream sees a broken one. Every bundle is opened through
  * src/io/bundle-source.ts (one detection of its form, one read).
  */
+import { inputName } from "../io/lines.js";
 import type { CryptoProvider } from "../core/crypto/provider.js";
 import { earlierRecordOf, type EarlierRecords } from "../core/export/earlier.js";
 import { readBundleText, type BundleForm, type BundleSink } from "../core/bundle/read.js";
@@ -47,7 +48,7 @@ export class BundleRecognizer {
 
   /** Throws the exit-65 error when what was read is not a bundle at all. */
   refuseNonBundle(file: string): void {
-    const name = file === "-" ? "<stdin>" : file;
+    const name = inputName(file);
     if (this.notBundle !== undefined) throw new CliError(ExitCode.dataError, `${name}: not a bundle: ${this.notBundle}`);
     if (this.header !== undefined && !hasMember(this.header, "format")) {
       throw new CliError(ExitCode.dataError, `${name}: not a bundle: a JSON object with no "format" member (an imladri bundle has "format":"imladri.proof/v1")`);
@@ -82,7 +83,7 @@ export function checkConsistentBundle(
     source.close();
   }
   recognizer.refuseNonBundle(file);
-  return check.result(file === "-" ? "<stdin>" : file, what);
+  return check.result(inputName(file), what);
 }
 
 /** Sees the header, then each event digest in seq order (full bundles and shares), in the same pass. */

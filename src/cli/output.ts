@@ -94,19 +94,13 @@ export function escapeStrings<T>(value: T): T {
   return value;
 }
 
-/** Hands stdout to data (`--out -`): from now on human lines and JSON summaries go to stderr. */
-function takeStdoutForData(): NodeJS.WriteStream {
-  settings.stdoutTaken = true;
-  return process.stdout;
-}
-
 /**
  * `--out -` (issue 11): true when the output is standard output, which is then handed to the data;
- * the report (human or --json) goes to stderr.
+ * from now on human lines and JSON summaries (the report) go to stderr.
  */
 export function outputToStdout(out: string | undefined): boolean {
   if (!isStdout(out)) return false;
-  takeStdoutForData();
+  settings.stdoutTaken = true;
   return true;
 }
 

@@ -7,7 +7,7 @@ import type { BundleFormat } from "../core/bundle/serialize.js";
 import type { BundleHeader, EventRecord } from "../core/bundle/types.js";
 import { canonicalize, JcsByteWriter } from "../core/json/canonical.js";
 import type { JsonObject } from "../core/json/value.js";
-import { assertWritable, cannotWrite, commitTemp, createdMode, removeStaleTemps, tempPathIn, writeAll, type WriteOptions } from "./files.js";
+import { assertWritable, cannotWrite, commitTemp, createdMode, dropTemp, removeStaleTemps, tempPathIn, writeAll, type WriteOptions } from "./files.js";
 import { isStdout, writeOutput } from "./stdout.js";
 
 /**
@@ -52,7 +52,13 @@ export class BundleFileWriter {
     // Beside the output, as writeFileAtomic's temp file is: same disk, same permissions; named for
     // this process so a later run removes it if this one is killed (issue 12). For stdout, in the
     // current folder: never a shared temp folder.
-    const dir = isStdout(out) ? process.cwd() : path.dirname(path.resolve(out));
+    let dir: string;
+    try {
+      // The current folder can be gone (removed under a running shell): then there is none to write in.
+      dir = isStdout(out) ? process.cwd() : path.dirname(path.resolve(out));
+    } catch (e) {
+      throw cannotWrite(isStdout(out) ? "the current folder (the spool of --out -)" : out, options, e);
+    }
     removeStaleTemps(dir);
     this.spool = tempPathIn(dir);
     try {
@@ -133,8 +139,14 @@ export class BundleFileWriter {
         return;
       }
       this.flush();
-      fs.closeSync(this.fd!);
+      const fd = this.fd!;
       this.fd = undefined;
+      try {
+        // A close can report a write that failed late (EIO, a network file system's ENOSPC).
+        fs.closeSync(fd);
+      } catch (e) {
+        throw cannotWrite(this.out, this.options, e);
+      }
       const chunks = this.format === "jsonl" ? [headerJcs + "\n", this.spooled()] : ['{"events":[', this.spooled(), "]," + headerJcs.slice(1) + "\n"];
       writeOutput(this.out, flatten(chunks), this.options);
     } finally {
@@ -144,11 +156,9 @@ export class BundleFileWriter {
 
   /** Removes the spool; nothing is written. */
   discard(): void {
-    if (this.fd !== undefined) {
-      fs.closeSync(this.fd);
-      this.fd = undefined;
-    }
-    fs.rmSync(this.spool, { force: true });
+    const fd = this.fd;
+    this.fd = undefined;
+    dropTemp(fd, this.spool);
   }
 
   private flush(): void {

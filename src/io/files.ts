@@ -146,7 +146,7 @@ export function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Arr
 }
 
 /** Closes (if still open) and removes a temp file after a failure, whatever the close says. */
-function dropTemp(fd: number | undefined, tmp: string): void {
+export function dropTemp(fd: number | undefined, tmp: string): void {
   try {
     if (fd !== undefined) fs.closeSync(fd);
   } catch {

@@ -16,6 +16,11 @@ export type Line = { line: number; text: string } | { line: number; error: LineE
 
 const CHUNK = 1 << 20;
 
+/** How errors and reports name an input: "-" is standard input. */
+export function inputName(file: string): string {
+  return file === "-" ? "<stdin>" : file;
+}
+
 export function* readLines(file: string, what = "input", maxLineBytes = MAX_LINE_BYTES): Generator<Line> {
   let fd: number | undefined;
   try {

@@ -23,7 +23,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { parseJsonBytes } from "../core/json/parse.js";
 import { isJsonObject } from "../core/json/value.js";
 import { IoError, sysCodeOf } from "./errors.js";
-import { tempPathIn, writeAll } from "./files.js";
+import { dropTemp, tempPathIn, writeAll } from "./files.js";
 import { ownerState, selfIdentity } from "./process-identity.js";
 import { sleepSync } from "./sleep.js";
 import { testPause } from "./test-hooks.js";
@@ -151,9 +151,8 @@ function writeLockTemp(file: string, info: LockInfo, options: LockOptions): stri
     writeAll(fd, JSON.stringify(info) + "\n");
     fs.fsyncSync(fd);
   } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
+    dropTemp(fd, tmp);
     fd = undefined;
-    fs.rmSync(tmp, { force: true });
     throw new IoError("cannotCreate", file, `${file}: cannot create the ${options.what} (${sysCodeOf(e)})`, (e as NodeJS.ErrnoException).code);
   } finally {
     if (fd !== undefined) fs.closeSync(fd);

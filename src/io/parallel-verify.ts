@@ -44,7 +44,7 @@ export const AUTO_MIN_BYTES = 32 * 1024 * 1024;
  * about 35 MB, and issue 14 holds a 1M-event verify under 150 MB of peak RSS. More can be asked
  * for with `--threads N`, trading memory for speed.
  */
-export const AUTO_MAX_THREADS = 2;
+const AUTO_MAX_THREADS = 2;
 
 /** What auto looks at: the machine's cores and its 1-minute load average. */
 export interface Machine {
@@ -52,7 +52,7 @@ export interface Machine {
   load: number;
 }
 
-export function thisMachine(): Machine {
+function thisMachine(): Machine {
   return { cores: availableParallelism(), load: loadavg()[0] ?? 0 };
 }
 
@@ -106,7 +106,7 @@ export interface ParallelOptions {
 }
 
 /** Where the worker entry lives: beside this module (see verify-worker.ts). */
-export const WORKER_URL = new URL("./verify-worker.js", import.meta.url);
+const WORKER_URL = new URL("./verify-worker.js", import.meta.url);
 const CHUNK_BYTES = 1 << 20;
 /** Batches sent and not yet answered, per worker: one being worked on, one waiting. */
 const IN_FLIGHT_PER_WORKER = 2;

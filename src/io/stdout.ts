@@ -18,7 +18,7 @@ export function isStdout(out: string | undefined): boolean {
  * Writes every chunk to fd 1, in order and synchronously (so nothing printed later can come
  * between), through `writeAll`, waiting while a non-blocking pipe is full.
  */
-export function writeToStdout(chunks: Iterable<string | Uint8Array>): void {
+function writeToStdout(chunks: Iterable<string | Uint8Array>): void {
   for (const chunk of chunks) {
     const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     const progress = { written: 0 };

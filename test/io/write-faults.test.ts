@@ -104,6 +104,19 @@ describe("ENOSPC from the fault hook", () => {
     expect(temps(dir)).toEqual([]);
   });
 
+  it("--out - from a current folder that was removed: exit 73 and one line, not an internal error", () => {
+    const dir = tempDir();
+    const key = demoKey(dir);
+    const gone = path.join(dir, "gone");
+    const r = spawnSync("sh", ["-c", 'mkdir "$1" && cd "$1" && rmdir "$1" && shift && exec "$@"', "sh", gone, process.execPath, BIN, "proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--out", "-"], {
+      encoding: "utf8",
+      env: withoutSigningKey(process.env),
+    });
+    expect(r.status, r.stderr).toBe(73);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("imladri: the current folder (the spool of --out -): cannot write the bundle (ENOENT)\n");
+  });
+
   it("the spool is private from its creation, before any record is in it", async () => {
     // So the records of an export refused later (a secret found in the last event) are never readable by others.
     const dir = tempDir();

@@ -13,6 +13,7 @@
  * written atomically. A policy that elides a chosen event leaves it out (an excerpt has no
  * elided records): it is said so.
  */
+import { inputName } from "../../io/lines.js";
 import { serializeBundle, type BundleFormat } from "../../core/bundle/serialize.js";
 import { BUNDLE_FORMAT_V2, type EventRecord, type ExcerptRecord } from "../../core/bundle/types.js";
 import { scanRecord } from "../../core/detect/scan.js";
@@ -123,7 +124,7 @@ function excerptFile(
   key: ReturnType<typeof loadSigningKey>,
 ): number {
   const { crypto } = ctx;
-  const name = bundle === "-" ? "<stdin>" : bundle;
+  const name = inputName(bundle);
   // One pass (issue 14): check the input; choose events as they stream by, keep what their paths
   // need, and redact and scan each chosen record once the checks found it (and all before it) sound.
   let pass: ProofPass | undefined;

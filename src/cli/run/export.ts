@@ -9,7 +9,7 @@ import { proofIdentity, type Issuer, type Statement } from "../../core/statement
 import { formatTimestamp } from "../../core/time.js";
 import { assertWritable } from "../../io/files.js";
 import { BundleFileWriter } from "../../io/bundle-writer.js";
-import { lineErrorMessage, readLines } from "../../io/lines.js";
+import { inputName, lineErrorMessage, readLines } from "../../io/lines.js";
 import { MAX_EVENT_BYTES } from "../../core/limits.js";
 import { startProgress } from "../progress.js";
 import { CliError } from "../errors.js";
@@ -64,7 +64,7 @@ export async function runExport(ctx: CommandContext, opts: ExportOptions): Promi
   // Streaming (issue 6): each event is checked, chained, scanned and spooled as it is read, so
   // memory does not grow with the log. Every line is still checked and all bad ones listed; once
   // one is bad no more records are made, and nothing is written (the spool is removed).
-  const logName = opts.log === "-" ? "<stdin>" : opts.log;
+  const logName = inputName(opts.log);
   const checker = new EventLogChecker(crypto);
   const exporter = new Exporter(crypto, chainId, earlier?.records);
   const writer = new BundleFileWriter(opts.out, format, { force: opts.force, what: "bundle" });

@@ -12,6 +12,7 @@
  * and any `invalid` finding removes the spool and writes nothing. Then the findings are settled
  * against `--accept`: only when none blocks is the share written (atomically, from the spool).
  */
+import { inputName } from "../../io/lines.js";
 import { printable } from "../../core/text/printable.js";
 import type { BundleSink } from "../../core/bundle/read.js";
 import type { BundleFormat } from "../../core/bundle/serialize.js";
@@ -128,7 +129,7 @@ function redactBundle(
     }
     recognizer.refuseNonBundle(bundle);
     // The chain, length and statement checks complete here, before anything is written.
-    const checked = check.result(bundle === "-" ? "<stdin>" : bundle, "bundle to redact");
+    const checked = check.result(inputName(bundle), "bundle to redact");
     const signatures = checked.header.signatures as unknown as JwsSignature[];
     if (signatures.length === 0) warn(ctx, `${bundle} is unsigned: the share will not verify either`);
     const { stats, plan } = pass;
