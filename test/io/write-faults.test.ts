@@ -59,25 +59,25 @@ function expectFullDiskLeavesBundle(args: string[], budget: number, out: string,
   expect(temps(dir)).toEqual([]);
 }
 
+/** A bundle exported in `format` to a fresh folder: what a test then exports over it with. */
+function exported(format: "json" | "jsonl") {
+  const dir = tempDir();
+  const key = demoKey(dir);
+  const out = path.join(dir, `p.${format}`);
+  const args = ["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--format", format, "--out", out];
+  expect(imladri(args).code).toBe(0);
+  return { dir, key, out, args, before: fs.readFileSync(out) };
+}
+
 describe("ENOSPC from the fault hook", () => {
   it("proof export --force over a good bundle: exit 73 naming it, the old bundle byte-identical, no temp file", () => {
-    const dir = tempDir();
-    const key = demoKey(dir);
-    const out = path.join(dir, "p.jsonl");
-    const args = ["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--format", "jsonl", "--out", out];
-    expect(imladri(args).code).toBe(0);
-    const before = fs.readFileSync(out);
+    const { dir, out, args, before } = exported("jsonl");
     // Room for the spool but not for the copy (the reported case), and a failure inside the spool.
     for (const budget of [before.length + before.length / 2, 1000]) expectFullDiskLeavesBundle(args, Math.floor(budget), out, before, dir);
   });
 
   it("the one-document form, written in place in its spool: --force over a good bundle fails whole (exit 73, the old bundle byte-identical, no temp file)", () => {
-    const dir = tempDir();
-    const key = demoKey(dir);
-    const out = path.join(dir, "p.json");
-    const args = ["proof", "export", "--log", DEMO_EVENTS, "--key-file", key.priv, "--format", "json", "--out", out];
-    expect(imladri(args).code).toBe(0);
-    const before = fs.readFileSync(out);
+    const { dir, key, out, args, before } = exported("json");
     // Short of the header's members at the end (the last write), and inside the records.
     for (const budget of [before.length - 20, 1000]) expectFullDiskLeavesBundle(args, budget, out, before, dir);
     // With room for its own size and no more (no spool beside a copy), the bundle is written and verifies.

@@ -1,46 +1,26 @@
 /**
- * REFERENCE ONLY (issue 14): src/core/verify/steps/record.ts (checkRecord) as it was before a
- * partial record's digest walk stopped building a pointer string per node (commit ef8c613), kept
- * unchanged but for its imports so test/core/verify/partial-walk.test.ts can compare the new
- * walk's digests and findings with the old ones. Not shipped; do not use outside that test.
- */
-/**
- * Step: one event record (DESIGN §4, §6). Classifies the record by its exact member set and
- * recomputes its event digest: from the seed (disclosed), from the disclosed values, their salts
- * and the redacted node digests (partial), or as given (elided).
+ * REFERENCE ONLY (issue 14): the partial-record part of src/core/verify/steps/record.ts
+ * (checkRecord) as it was before a partial record's digest walk stopped building a pointer string
+ * per node (commit ef8c613), so test/core/verify/partial-walk.test.ts can compare the new walk's
+ * digests and findings with the old ones. Kept unchanged but for its imports and for the branches
+ * that test never takes (excerpts, elided and disclosed records: it gives share records only), which
+ * throw here. Not shipped; do not use outside that test.
  */
 import type { CryptoProvider } from "../../../src/core/crypto/provider.js";
-import { b64uDecode, b64uDecodeInto } from "../../../src/core/encoding/base64url.js";
+import { b64uDecodeInto } from "../../../src/core/encoding/base64url.js";
 import { fromHex, isHexDigest } from "../../../src/core/encoding/hex.js";
 import { hasMember, isJsonObject, type JsonObject, type JsonValue } from "../../../src/core/json/value.js";
 import { appendPointer, asPointer, parsePointer, ROOT_POINTER, type JsonPointer } from "../../../src/core/json/pointer.js";
-import { eventDigestAndDepth, nodeDigest, SALT_BYTES, SEED_BYTES, MAX_EVENT_DEPTH, nestingDepth } from "../../../src/core/digest/tree.js";
-import { recordFormOf, type BundleKind, type RecordForm } from "../../../src/core/bundle/types.js";
+import { nodeDigest, SALT_BYTES, MAX_EVENT_DEPTH, nestingDepth } from "../../../src/core/digest/tree.js";
+import { recordFormOf, type BundleKind } from "../../../src/core/bundle/types.js";
 import type { Finding } from "../../../src/core/verify/finding.js";
-import { readProofHashes } from "../../../src/core/verify/steps/tree.js";
-
-export interface RecordResult {
-  form?: RecordForm;
-  /** The recomputed event digest; undefined when the record is too broken to compute one. */
-  digest?: Uint8Array;
-  /** The (possibly partial) event, for evidence checks and inspect. */
-  event?: JsonObject;
-  /** Number of redacted pointers in a partial record. */
-  redactedCount: number;
-  findings: Finding[];
-  /** Excerpt records (DESIGN §12): the record's own seq, when it is a whole number. */
-  seq?: number;
-  /** Excerpt records: the inclusion path, when every hash of it is well formed. */
-  proof?: Uint8Array[];
-}
+import type { RecordResult } from "../../../src/core/verify/steps/record.js";
 
 export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: number, kind: BundleKind | undefined, line?: number): RecordResult {
+  if (kind !== "share") throw new Error("reference: share records only");
   const base = "/events/" + index;
   const findings: Finding[] = [];
-  const excerpt = kind === "excerpt";
-  // An excerpt's records carry their own seq (DESIGN §12); findings name it when it can be read.
-  const ownSeq = excerpt && isJsonObject(input) && isSeq(input.seq) ? input.seq : undefined;
-  const at = { ...(excerpt ? (ownSeq !== undefined ? { seq: ownSeq } : {}) : { seq: index }), ...(line !== undefined ? { line } : {}) };
+  const at = { seq: index, ...(line !== undefined ? { line } : {}) };
   const bad = (code: string, message: string, pointer = "") => findings.push({ code, effect: "invalid", message, pointer: base + pointer, ...at });
   const result: RecordResult = { redactedCount: 0, findings };
 
@@ -48,18 +28,11 @@ export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: num
     bad("record.malformed", "an event record must be an object");
     return result;
   }
-  let record: JsonObject = input;
-  if (excerpt) {
-    const r = excerptRecordParts(input, bad);
-    if (r === undefined) return result;
-    record = r.record;
-    if (r.proof) result.proof = r.proof;
-    if (ownSeq !== undefined) result.seq = ownSeq;
-    else bad("record.seq", `seq must be a whole number (the event's position in the chain), found ${JSON.stringify(input.seq)}`, "/seq");
-  } else if (hasMember(input, "proof")) {
+  if (hasMember(input, "proof")) {
     bad("record.proof", 'a "proof" member exists only on the records of an excerpt (DESIGN §12)', "/proof");
     return result;
   }
+  const record: JsonObject = input;
   const form = recordFormOf(record);
   if (form === undefined) {
     bad(
@@ -68,20 +41,9 @@ export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: num
     );
     return result;
   }
+  if (form !== "partial") throw new Error("reference: partial records only");
   result.form = form;
-  if (excerpt && form === "elided") {
-    bad("record.form", "an excerpt holds disclosed or partial records: absent events are left out, not elided (DESIGN §12)");
-    return result;
-  }
-  if (!excerpt && record.seq !== index) bad("record.seq", `seq must equal the record's position ${index}, found ${JSON.stringify(record.seq)}`, "/seq");
-  if (kind === "full" && form !== "disclosed") bad("record.form", `a full bundle holds only disclosed records, found a ${form} record`);
-
-  if (form === "elided") {
-    const d = record.digest;
-    if (!isHexDigest(d)) bad("record.digest", "an elided record's digest must be 64 lowercase hex characters", "/digest");
-    else result.digest = fromHex(d)!;
-    return result;
-  }
+  if (record.seq !== index) bad("record.seq", `seq must equal the record's position ${index}, found ${JSON.stringify(record.seq)}`, "/seq");
 
   const event = record.event;
   if (!isJsonObject(event)) {
@@ -90,20 +52,6 @@ export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: num
   }
   result.event = event;
   const tooDeep = () => bad("record.depth", `the event nests deeper than ${MAX_EVENT_DEPTH} levels`, "/event");
-
-  if (form === "disclosed") {
-    const seed = typeof record.seed === "string" ? b64uDecode(record.seed) : undefined;
-    if (seed === undefined || seed.length !== SEED_BYTES) {
-      if (nestingDepth(event) > MAX_EVENT_DEPTH) tooDeep();
-      bad("record.seed", "the seed must be 32 bytes of strict unpadded base64url", "/seed");
-      return result;
-    }
-    // The digest walk measures the depth on its way (one walk, not two); the finding comes last either way.
-    const { digest, depth } = eventDigestAndDepth(crypto, event, seed);
-    if (depth > MAX_EVENT_DEPTH) tooDeep();
-    result.digest = digest;
-    return result;
-  }
 
   // Partial record.
   if (nestingDepth(event) > MAX_EVENT_DEPTH) tooDeep();
@@ -114,23 +62,6 @@ export function checkRecord(crypto: CryptoProvider, input: JsonValue, index: num
 }
 
 type Bad = (code: string, message: string, pointer?: string) => void;
-
-function isSeq(v: JsonValue | undefined): v is number {
-  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-
-/** An excerpt record is a disclosed or partial record plus `proof` (DESIGN §12): the two apart. */
-function excerptRecordParts(input: JsonObject, bad: Bad): { record: JsonObject; proof?: Uint8Array[] } | undefined {
-  if (!hasMember(input, "proof")) {
-    bad("record.proof", 'an excerpt record must carry "proof": the inclusion path of its seq in the tree', "");
-    return undefined;
-  }
-  const record: JsonObject = {};
-  for (const k of Object.keys(input)) if (k !== "proof") record[k] = input[k]!;
-  const read = readProofHashes(input.proof, "inclusion path");
-  for (const p of read.problems) bad("record.proof", p.message, "/proof" + p.pointer);
-  return read.hashes ? { record, proof: read.hashes } : { record };
-}
 
 function partialDigest(crypto: CryptoProvider, record: JsonObject, event: JsonObject, bad: Bad): Uint8Array | undefined {
   const saltsIn = record.salts;
